@@ -1,0 +1,59 @@
+// cria's configuration: one YAML file plus drop-ins merged in lexical order, one section
+// per daemon and a common section (DESIGN.md section 5). Every key has an embedded
+// default, so every daemon starts with no file at all. The keys, their types, defaults
+// and documentation live in one table (schema.cc): validation, --print-config and the
+// shipped default file (deploy/config/cria.yaml) all come from it.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace cria::config {
+
+using Duration = std::chrono::milliseconds;
+
+struct CommonSection {
+  std::string state_dir = "/var/lib/cria";
+  std::string run_dir = "/run/cria";
+  std::string log_level = "info";
+  Duration shutdown_grace_period = std::chrono::seconds(10);
+};
+
+struct GatewaySection {
+  std::string cri_socket;  // empty: <run_dir>/cria.sock
+  std::string cri_socket_group;  // empty: the socket stays root:root
+  unsigned cri_socket_mode = 0660;
+  Duration backend_wait_timeout = std::chrono::minutes(2);
+  Duration status_timeout = std::chrono::seconds(2);
+};
+
+struct ImageSection {};
+struct StorageSection {};
+struct NetworkSection {};
+
+struct RuntimeSection {
+  std::string default_runtime = "runc";
+  std::string cgroup_driver = "auto";
+};
+
+struct Config {
+  CommonSection common;
+  GatewaySection gateway;
+  ImageSection image;
+  StorageSection storage;
+  NetworkSection network;
+  RuntimeSection runtime;
+};
+
+// The daemons, for the paths derived from the two roots.
+enum class Daemon { kGateway, kImage, kStorage, kNetwork, kRuntime };
+
+// "cria-gateway", "cria-image", ...
+const char* DaemonName(Daemon daemon);
+// The daemon's gRPC socket: <run_dir>/{cria,image,storage,network,runtime}.sock
+// (the gateway's is gateway.cri_socket when set).
+std::string SocketPath(const Config& config, Daemon daemon);
+// The daemon's own subtree of the state dir: <state_dir>/<image|storage|network|runtime>.
+std::string StateDir(const Config& config, Daemon daemon);
+
+}  // namespace cria::config

@@ -1,0 +1,197 @@
+#include "libs/config/schema.h"
+
+#include <limits.h>
+
+#include <initializer_list>
+#include <string>
+
+#include "libs/config/values.h"
+
+namespace cria::config {
+namespace {
+
+using Validator = std::function<Status(std::string_view)>;
+
+Status Invalid(std::string message) { return Status(StatusCode::kInvalidArgument, message); }
+
+Validator OneOf(std::initializer_list<const char*> allowed) {
+  std::vector<std::string> values(allowed.begin(), allowed.end());
+  return [values](std::string_view v) -> Status {
+    std::string list;
+    for (const std::string& a : values) {
+      if (v == a) return OkStatus();
+      list += list.empty() ? a : ", " + a;
+    }
+    return Invalid("\"" + std::string(v) + "\" is not one of " + list);
+  };
+}
+
+Status AbsoluteDir(std::string_view v) {
+  if (v.empty() || v[0] != '/') return Invalid("\"" + std::string(v) + "\" is not an absolute path");
+  if (v == "/") return Invalid("\"/\" cannot be used as a cria directory");
+  if (v.size() >= PATH_MAX) return Invalid("path is longer than PATH_MAX");
+  for (size_t i = 0; i < v.size();) {
+    size_t end = v.find('/', i);
+    if (end == std::string_view::npos) end = v.size();
+    if (v.substr(i, end - i) == "..") {
+      return Invalid("\"" + std::string(v) + "\" contains \"..\"");
+    }
+    i = end + 1;
+  }
+  return OkStatus();
+}
+
+Status EmptyOrAbsolute(std::string_view v) { return v.empty() ? OkStatus() : AbsoluteDir(v); }
+
+Status GroupName(std::string_view v) {
+  for (char c : v) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.';
+    if (!ok) return Invalid("\"" + std::string(v) + "\" is not a valid group name");
+  }
+  return OkStatus();
+}
+
+Status NonEmpty(std::string_view v) {
+  return v.empty() ? Invalid("must not be empty") : OkStatus();
+}
+
+KeyDef StringKey(std::string section, std::string name, std::string doc,
+                 std::function<std::string&(Config&)> ref,
+                 Validator validate) {
+  auto cref = [ref](const Config& c) -> const std::string& {
+    return ref(const_cast<Config&>(c));
+  };
+  return KeyDef{
+      std::move(section), std::move(name), "string", std::move(doc),
+      [ref, validate](std::string_view text, Config& c) -> Status {
+        if (validate) {
+          Status s = validate(text);
+          if (!s.ok()) return s;
+        }
+        ref(c) = std::string(text);
+        return OkStatus();
+      },
+      [cref](const Config& c) { return QuoteYaml(cref(c)); }};
+}
+
+KeyDef DurationKey(std::string section, std::string name, std::string doc,
+                   std::function<Duration&(Config&)> ref, Duration min) {
+  return KeyDef{std::move(section), std::move(name), "duration", std::move(doc),
+                [ref, min](std::string_view text, Config& c) -> Status {
+                  Result<Duration> d = ParseDuration(text);
+                  if (!d.ok()) return d.status();
+                  if (*d < min) {
+                    return Invalid("must be at least " + FormatDuration(min) + ", got " +
+                                   std::string(text));
+                  }
+                  ref(c) = *d;
+                  return OkStatus();
+                },
+                [ref](const Config& c) { return FormatDuration(ref(const_cast<Config&>(c))); }};
+}
+
+KeyDef ModeKey(std::string section, std::string name, std::string doc,
+               std::function<unsigned&(Config&)> ref) {
+  return KeyDef{std::move(section), std::move(name), "file mode", std::move(doc),
+                [ref](std::string_view text, Config& c) -> Status {
+                  Result<unsigned> m = ParseFileMode(text);
+                  if (!m.ok()) return m.status();
+                  ref(c) = *m;
+                  return OkStatus();
+                },
+                [ref](const Config& c) {
+                  return QuoteYaml(FormatFileMode(ref(const_cast<Config&>(c))));
+                }};
+}
+
+std::vector<KeyDef> BuildSchema() {
+  std::vector<KeyDef> keys;
+  // common
+  keys.push_back(StringKey(
+      "common", "state_dir",
+      "Root of the persistent state; each daemon owns one subtree\n"
+      "(image/, storage/, network/, runtime/). Overridden by --state-dir.",
+      [](Config& c) -> std::string& { return c.common.state_dir; }, AbsoluteDir));
+  keys.push_back(StringKey(
+      "common", "run_dir",
+      "Root of the runtime state (sockets, pinned namespaces, conmon files); lost at\n"
+      "reboot. Overridden by --run-dir.",
+      [](Config& c) -> std::string& { return c.common.run_dir; }, AbsoluteDir));
+  keys.push_back(StringKey(
+      "common", "log_level", "error, warn, info, debug or trace. Overridden by --log-level.",
+      [](Config& c) -> std::string& { return c.common.log_level; },
+      OneOf({"error", "warn", "info", "debug", "trace"})));
+  keys.push_back(DurationKey(
+      "common", "shutdown_grace_period",
+      "On SIGTERM or SIGINT a daemon stops accepting calls and gives calls in flight\n"
+      "this long to finish before it cancels them.",
+      [](Config& c) -> Duration& { return c.common.shutdown_grace_period; }, Duration(0)));
+  // gateway
+  keys.push_back(StringKey(
+      "gateway", "cri_socket",
+      "The CRI endpoint the kubelet and criactl use. Empty: <run_dir>/cria.sock.",
+      [](Config& c) -> std::string& { return c.gateway.cri_socket; }, EmptyOrAbsolute));
+  keys.push_back(StringKey(
+      "gateway", "cri_socket_group",
+      "Group that owns the CRI socket (it may connect when the mode allows).\n"
+      "Empty: root.",
+      [](Config& c) -> std::string& { return c.gateway.cri_socket_group; }, GroupName));
+  keys.push_back(ModeKey("gateway", "cri_socket_mode", "Permissions of the CRI socket.",
+                         [](Config& c) -> unsigned& { return c.gateway.cri_socket_mode; }));
+  keys.push_back(DurationKey(
+      "gateway", "backend_wait_timeout",
+      "How long a CRI call waits for a backend daemon that is down (restarting,\n"
+      "upgrading) when the caller set no shorter deadline; then it fails UNAVAILABLE.",
+      [](Config& c) -> Duration& { return c.gateway.backend_wait_timeout; }, Duration(1)));
+  keys.push_back(DurationKey(
+      "gateway", "status_timeout",
+      "How long Status waits for each backend's answer before it reports that\n"
+      "backend's condition as false.",
+      [](Config& c) -> Duration& { return c.gateway.status_timeout; }, Duration(1)));
+  // runtime
+  keys.push_back(StringKey(
+      "runtime", "default_runtime",
+      "OCI runtime used when a pod names no runtime handler: a name looked up in\n"
+      "PATH (runc, crun) or an absolute path.",
+      [](Config& c) -> std::string& { return c.runtime.default_runtime; }, NonEmpty));
+  keys.push_back(StringKey(
+      "runtime", "cgroup_driver",
+      "cgroupfs, systemd, or auto (systemd when systemd is PID 1, else cgroupfs).\n"
+      "Reported to the kubelet through the CRI RuntimeConfig call.",
+      [](Config& c) -> std::string& { return c.runtime.cgroup_driver; },
+      OneOf({"auto", "cgroupfs", "systemd"})));
+  return keys;
+}
+
+}  // namespace
+
+const std::vector<std::string>& Sections() {
+  static const std::vector<std::string> sections = {"common",  "gateway", "image",
+                                                    "storage", "network", "runtime"};
+  return sections;
+}
+
+const std::vector<KeyDef>& Schema() {
+  static const std::vector<KeyDef> schema = BuildSchema();
+  return schema;
+}
+
+const KeyDef* FindKey(std::string_view section, std::string_view name) {
+  for (const KeyDef& k : Schema()) {
+    if (k.section == section && k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+std::string QuoteYaml(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace cria::config

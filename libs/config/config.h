@@ -20,7 +20,7 @@ struct CommonSection {
 };
 
 struct GatewaySection {
-  std::string cri_socket;  // empty: <run_dir>/cria.sock
+  std::string cri_socket;        // empty: <run_dir>/cria.sock
   std::string cri_socket_group;  // empty: the socket stays root:root
   unsigned cri_socket_mode = 0660;
   Duration backend_wait_timeout = std::chrono::minutes(2);

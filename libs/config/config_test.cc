@@ -89,8 +89,8 @@ TEST_CASE("main file, drop-ins in lexical order, then flags") {
   REQUIRE(loaded.ok());
   const Config& c = loaded->config;
   CHECK(c.common.log_level == "debug");
-  CHECK(c.common.run_dir == "/run/b");         // 20-b after 10-a
-  CHECK(c.common.state_dir == "/srv/cria");    // flag beats files
+  CHECK(c.common.run_dir == "/run/b");       // 20-b after 10-a
+  CHECK(c.common.state_dir == "/srv/cria");  // flag beats files
   CHECK(c.gateway.status_timeout == milliseconds(5000));
   REQUIRE(loaded->files.size() == 3);
   CHECK(loaded->files[1] == dir.path + "/cria.d/10-a.yaml");
@@ -104,8 +104,7 @@ TEST_CASE("unknown keys, wrong types and bad values name file, line, key and rea
   CHECK(ErrorOf("gateway:\n  cri_sokcet: /x\n") ==
         "/etc/cria/cria.yaml:2:3: gateway.cri_sokcet: unknown key (known keys: cri_socket, "
         "cri_socket_group, cri_socket_mode, backend_wait_timeout, status_timeout)");
-  CHECK(ErrorOf("gatway:\n  x: 1\n").find("/etc/cria/cria.yaml:1:1: gatway: unknown section") ==
-        0);
+  CHECK(ErrorOf("gatway:\n  x: 1\n").find("/etc/cria/cria.yaml:1:1: gatway: unknown section") == 0);
   CHECK(ErrorOf("gateway:\n  status_timeout: soon\n") ==
         "/etc/cria/cria.yaml:2:19: gateway.status_timeout: expected a duration like 500ms, "
         "30s, 2m or 1m30s, got \"soon\"");
@@ -116,8 +115,7 @@ TEST_CASE("unknown keys, wrong types and bad values name file, line, key and rea
         "/etc/cria/cria.yaml:2:14: common.log_level: \"loud\" is not one of error, warn, info, "
         "debug, trace");
   CHECK(ErrorOf("common:\n  run_dir: relative/dir\n")
-            .find("common.run_dir: \"relative/dir\" is not an absolute path") !=
-        std::string::npos);
+            .find("common.run_dir: \"relative/dir\" is not an absolute path") != std::string::npos);
   CHECK(ErrorOf("common:\n  state_dir: /var/../etc\n").find("contains \"..\"") !=
         std::string::npos);
   CHECK(ErrorOf("common: [1]\n").find("common: expected a mapping") != std::string::npos);

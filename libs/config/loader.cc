@@ -68,8 +68,8 @@ Status ApplySection(const std::string& section, const YAML::Node& node, std::str
     const YAML::Node& value = it->second;
     if (!value.IsScalar()) {
       return ErrorAt(origin, value.Mark(), path,
-                     std::string("expected a ") + key->type + (value.IsNull() ? ", got nothing"
-                                                                 : ", got a list or mapping"));
+                     std::string("expected a ") + key->type +
+                         (value.IsNull() ? ", got nothing" : ", got a list or mapping"));
     }
     Status s = key->set(value.Scalar(), config);
     if (!s.ok()) return ErrorAt(origin, value.Mark(), path, MessageOf(s));
@@ -98,9 +98,8 @@ Status ApplyOverride(std::string_view section, std::string_view name,
   const KeyDef* key = FindKey(section, name);
   Status s = key->set(*value, config);
   if (!s.ok()) {
-    return Status(StatusCode::kInvalidArgument,
-                  std::string(flag) + ": " + std::string(section) + "." + std::string(name) +
-                      ": " + MessageOf(s));
+    return Status(StatusCode::kInvalidArgument, std::string(flag) + ": " + std::string(section) +
+                                                    "." + std::string(name) + ": " + MessageOf(s));
   }
   return OkStatus();
 }
@@ -137,8 +136,8 @@ Status ApplyYaml(std::string_view yaml, std::string_view origin, Config& config)
 
 Status Validate(const Config& config) {
   constexpr size_t kMaxSocketPath = sizeof(sockaddr_un::sun_path) - 1;
-  for (Daemon d : {Daemon::kGateway, Daemon::kImage, Daemon::kStorage, Daemon::kNetwork,
-                   Daemon::kRuntime}) {
+  for (Daemon d :
+       {Daemon::kGateway, Daemon::kImage, Daemon::kStorage, Daemon::kNetwork, Daemon::kRuntime}) {
     std::string path = SocketPath(config, d);
     if (path.size() > kMaxSocketPath) {
       return Status(StatusCode::kInvalidArgument,

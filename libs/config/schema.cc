@@ -27,7 +27,8 @@ Validator OneOf(std::initializer_list<const char*> allowed) {
 }
 
 Status AbsoluteDir(std::string_view v) {
-  if (v.empty() || v[0] != '/') return Invalid("\"" + std::string(v) + "\" is not an absolute path");
+  if (v.empty() || v[0] != '/')
+    return Invalid("\"" + std::string(v) + "\" is not an absolute path");
   if (v == "/") return Invalid("\"/\" cannot be used as a cria directory");
   if (v.size() >= PATH_MAX) return Invalid("path is longer than PATH_MAX");
   for (size_t i = 0; i < v.size();) {
@@ -57,52 +58,56 @@ Status NonEmpty(std::string_view v) {
 }
 
 KeyDef StringKey(std::string section, std::string name, std::string doc,
-                 std::function<std::string&(Config&)> ref,
-                 Validator validate) {
-  auto cref = [ref](const Config& c) -> const std::string& {
-    return ref(const_cast<Config&>(c));
-  };
-  return KeyDef{
-      std::move(section), std::move(name), "string", std::move(doc),
-      [ref, validate](std::string_view text, Config& c) -> Status {
-        if (validate) {
-          Status s = validate(text);
-          if (!s.ok()) return s;
-        }
-        ref(c) = std::string(text);
-        return OkStatus();
-      },
-      [cref](const Config& c) { return QuoteYaml(cref(c)); }};
+                 std::function<std::string&(Config&)> ref, Validator validate) {
+  auto cref = [ref](const Config& c) -> const std::string& { return ref(const_cast<Config&>(c)); };
+  return KeyDef{std::move(section),
+                std::move(name),
+                "string",
+                std::move(doc),
+                [ref, validate](std::string_view text, Config& c) -> Status {
+                  if (validate) {
+                    Status s = validate(text);
+                    if (!s.ok()) return s;
+                  }
+                  ref(c) = std::string(text);
+                  return OkStatus();
+                },
+                [cref](const Config& c) { return QuoteYaml(cref(c)); }};
 }
 
 KeyDef DurationKey(std::string section, std::string name, std::string doc,
                    std::function<Duration&(Config&)> ref, Duration min) {
-  return KeyDef{std::move(section), std::move(name), "duration", std::move(doc),
-                [ref, min](std::string_view text, Config& c) -> Status {
-                  Result<Duration> d = ParseDuration(text);
-                  if (!d.ok()) return d.status();
-                  if (*d < min) {
-                    return Invalid("must be at least " + FormatDuration(min) + ", got " +
-                                   std::string(text));
-                  }
-                  ref(c) = *d;
-                  return OkStatus();
-                },
-                [ref](const Config& c) { return FormatDuration(ref(const_cast<Config&>(c))); }};
+  return KeyDef{
+      std::move(section),
+      std::move(name),
+      "duration",
+      std::move(doc),
+      [ref, min](std::string_view text, Config& c) -> Status {
+        Result<Duration> d = ParseDuration(text);
+        if (!d.ok()) return d.status();
+        if (*d < min) {
+          return Invalid("must be at least " + FormatDuration(min) + ", got " + std::string(text));
+        }
+        ref(c) = *d;
+        return OkStatus();
+      },
+      [ref](const Config& c) { return FormatDuration(ref(const_cast<Config&>(c))); }};
 }
 
 KeyDef ModeKey(std::string section, std::string name, std::string doc,
                std::function<unsigned&(Config&)> ref) {
-  return KeyDef{std::move(section), std::move(name), "file mode", std::move(doc),
-                [ref](std::string_view text, Config& c) -> Status {
-                  Result<unsigned> m = ParseFileMode(text);
-                  if (!m.ok()) return m.status();
-                  ref(c) = *m;
-                  return OkStatus();
-                },
-                [ref](const Config& c) {
-                  return QuoteYaml(FormatFileMode(ref(const_cast<Config&>(c))));
-                }};
+  return KeyDef{
+      std::move(section),
+      std::move(name),
+      "file mode",
+      std::move(doc),
+      [ref](std::string_view text, Config& c) -> Status {
+        Result<unsigned> m = ParseFileMode(text);
+        if (!m.ok()) return m.status();
+        ref(c) = *m;
+        return OkStatus();
+      },
+      [ref](const Config& c) { return QuoteYaml(FormatFileMode(ref(const_cast<Config&>(c)))); }};
 }
 
 std::vector<KeyDef> BuildSchema() {

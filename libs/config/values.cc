@@ -79,7 +79,8 @@ Result<unsigned> ParseFileMode(std::string_view text) {
     if (c < '0' || c > '7') return Bad(kWant, text);
     mode = mode * 8 + static_cast<unsigned>(c - '0');
   }
-  if (mode > 0777) return Bad("a file mode of at most 0777 (no setuid, setgid or sticky bits)", text);
+  if (mode > 0777)
+    return Bad("a file mode of at most 0777 (no setuid, setgid or sticky bits)", text);
   return mode;
 }
 

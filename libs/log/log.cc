@@ -82,8 +82,7 @@ void AppendTime(std::string& out) {
   gmtime_r(&ts.tv_sec, &tm);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                ts.tv_nsec / 1000000);
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
   out += buf;
 }
 
@@ -112,9 +111,8 @@ Result<Level> ParseLevel(std::string_view name) {
   if (name == "info") return Level::kInfo;
   if (name == "debug") return Level::kDebug;
   if (name == "trace") return Level::kTrace;
-  return Status(StatusCode::kInvalidArgument,
-                "unknown log level \"" + std::string(name) +
-                    "\" (want error, warn, info, debug or trace)");
+  return Status(StatusCode::kInvalidArgument, "unknown log level \"" + std::string(name) +
+                                                  "\" (want error, warn, info, debug or trace)");
 }
 
 std::string_view LevelName(Level level) {

@@ -1,5 +1,6 @@
 // Structured logging to stderr in logfmt (key=value) lines:
-//   time=2026-11-23T21:34:51.123Z level=info daemon=cria-gateway msg="serving" socket=/run/cria/cria.sock
+//   time=2026-11-23T21:34:51.123Z level=info daemon=cria-gateway msg="serving"
+//   socket=/run/cria/cria.sock
 // Under systemd (JOURNAL_STREAM names our stderr) the time is left to journald and each
 // line starts with a syslog priority prefix ("<6>") so journald records the level.
 // Each line is written with a single write(2), so lines from threads never interleave.

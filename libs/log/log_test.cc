@@ -23,8 +23,11 @@ TEST_CASE("levels parse and print") {
 TEST_CASE("lines are logfmt with quoting where needed") {
   SetDaemonName("cria-test");
   std::string line = FormatLine(Level::kWarn, "backend down",
-                                {{"backend", "cria-runtime"}, {"attempt", 3}, {"ok", false},
-                                 {"why", "said \"no\"\nthen left"}, {"empty", ""}},
+                                {{"backend", "cria-runtime"},
+                                 {"attempt", 3},
+                                 {"ok", false},
+                                 {"why", "said \"no\"\nthen left"},
+                                 {"empty", ""}},
                                 false, false);
   CHECK(line ==
         "level=warn daemon=cria-test msg=\"backend down\" backend=cria-runtime attempt=3 "

@@ -43,12 +43,12 @@ StatusCode CodeForErrno(int err);
 
 // Returns the Status of `expr` from the enclosing function when it is not OK,
 // prefixed with `context` (a string expression evaluated only on error).
-#define CRIA_RETURN_IF_ERROR(expr, context)                   \
-  do {                                                        \
-    ::cria::Status cria_status_ = (expr);                     \
-    if (!cria_status_.ok()) {                                 \
-      return ::cria::Annotate(cria_status_, (context));       \
-    }                                                         \
+#define CRIA_RETURN_IF_ERROR(expr, context)             \
+  do {                                                  \
+    ::cria::Status cria_status_ = (expr);               \
+    if (!cria_status_.ok()) {                           \
+      return ::cria::Annotate(cria_status_, (context)); \
+    }                                                   \
   } while (false)
 
 // Evaluates `rexpr` (a Result<T>); on error returns its Status prefixed with `context`,

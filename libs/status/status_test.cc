@@ -1,8 +1,7 @@
 #include "libs/status/status.h"
 
-#include <cerrno>
-
 #include <catch2/catch.hpp>
+#include <cerrno>
 
 #include "libs/status/grpc_status.h"
 

@@ -1,0 +1,31 @@
+// Client channels between cria daemons: unix sockets, quick reconnects after a backend
+// restarts, and contexts with a per-call deadline and optional wait-for-ready.
+#pragma once
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "libs/status/status.h"
+
+namespace cria::rpc {
+
+// "unix:" + path.
+std::string UnixTarget(const std::string& socket_path);
+
+// A channel to a daemon's unix socket. Reconnect backoff is capped at one second (gRPC's
+// default grows to two minutes), so a restarted backend is seen again at once.
+std::shared_ptr<grpc::Channel> UnixChannel(const std::string& socket_path);
+
+// A context whose deadline is now + timeout. With wait_for_ready the call waits for an
+// unavailable backend (within the deadline) instead of failing at once.
+std::unique_ptr<grpc::ClientContext> NewContext(std::chrono::milliseconds timeout,
+                                                bool wait_for_ready);
+
+// grpc.health.v1 Check of the whole server ("" service), failing fast.
+Status CheckHealth(grpc::Channel& channel, std::chrono::milliseconds timeout);
+
+}  // namespace cria::rpc

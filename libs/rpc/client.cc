@@ -30,18 +30,43 @@ std::unique_ptr<grpc::ClientContext> NewContext(std::chrono::milliseconds timeou
   return ctx;
 }
 
+namespace {
+
+Status HealthOutcome(const grpc::Status& s, const grpc::health::v1::HealthCheckResponse& resp) {
+  if (!s.ok()) return FromGrpc(s);
+  if (resp.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    return Status(StatusCode::kUnavailable, "health check: not serving");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+void CheckHealthAsync(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds timeout,
+                      bool wait_for_ready, std::function<void(Status)> done) {
+  struct Call {
+    std::unique_ptr<grpc::health::v1::Health::Stub> stub;
+    std::unique_ptr<grpc::ClientContext> ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    std::function<void(Status)> done;
+  };
+  auto* call = new Call{grpc::health::v1::Health::NewStub(channel), NewContext(timeout, wait_for_ready),
+                        {}, {}, std::move(done)};
+  call->stub->async()->Check(call->ctx.get(), &call->req, &call->resp,
+                             [call](grpc::Status s) {
+                               call->done(HealthOutcome(s, call->resp));
+                               delete call;
+                             });
+}
+
 Status CheckHealth(grpc::Channel& channel, std::chrono::milliseconds timeout) {
   auto stub = grpc::health::v1::Health::NewStub(
       std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
   grpc::health::v1::HealthCheckRequest req;
   grpc::health::v1::HealthCheckResponse resp;
   auto ctx = NewContext(timeout, false);
-  grpc::Status s = stub->Check(ctx.get(), req, &resp);
-  if (!s.ok()) return FromGrpc(s);
-  if (resp.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-    return Status(StatusCode::kUnavailable, "health check: not serving");
-  }
-  return OkStatus();
+  return HealthOutcome(stub->Check(ctx.get(), req, &resp), resp);
 }
 
 }  // namespace cria::rpc

@@ -6,6 +6,7 @@
 #include <grpcpp/client_context.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,7 +26,13 @@ std::shared_ptr<grpc::Channel> UnixChannel(const std::string& socket_path);
 std::unique_ptr<grpc::ClientContext> NewContext(std::chrono::milliseconds timeout,
                                                 bool wait_for_ready);
 
-// grpc.health.v1 Check of the whole server ("" service), failing fast.
+// grpc.health.v1 Check of the whole server ("" service), failing fast: a channel known
+// to be down fails at once, an idle one makes one connection attempt.
 Status CheckHealth(grpc::Channel& channel, std::chrono::milliseconds timeout);
+
+// The same check without blocking; `done` runs on a gRPC thread. With wait_for_ready
+// it waits (within `timeout`) for a backend that is down to come back.
+void CheckHealthAsync(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds timeout,
+                      bool wait_for_ready, std::function<void(Status)> done);
 
 }  // namespace cria::rpc

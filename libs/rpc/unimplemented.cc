@@ -3,6 +3,8 @@
 #include <google/protobuf/descriptor.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 namespace cria::rpc {
 namespace {
@@ -23,6 +25,11 @@ grpc::ServerGenericBidiReactor* UnimplementedFallback::CreateReactor(
     grpc::GenericCallbackServerContext* ctx) {
   return new UnimplementedReactor(
       grpc::Status(grpc::StatusCode::UNIMPLEMENTED, UnimplementedMessage(daemon_, ctx->method())));
+}
+
+void AbortOnBadServiceTable(const Status& status) {
+  std::fprintf(stderr, "fatal: ServeOnly: %s\n", MessageOf(status).c_str());
+  std::abort();
 }
 
 Result<std::vector<int>> MethodsToRelease(std::string_view service_full_name,

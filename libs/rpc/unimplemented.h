@@ -34,18 +34,20 @@ std::string UnimplementedMessage(std::string_view daemon, std::string_view metho
 Result<std::vector<int>> MethodsToRelease(std::string_view service_full_name,
                                           std::initializer_list<std::string_view> implemented);
 
+[[noreturn]] void AbortOnBadServiceTable(const Status& status);
+
 // A generated CallbackService that serves only the methods it names; the rest fall
 // through to the server's generic service (UnimplementedFallback).
 template <typename GeneratedService>
 class PartialService : public GeneratedService {
  protected:
-  // Call from the constructor of the derived service.
-  Status ServeOnly(std::string_view service_full_name,
-                   std::initializer_list<std::string_view> implemented) {
-    CRIA_ASSIGN_OR_RETURN(std::vector<int> release,
-                          MethodsToRelease(service_full_name, implemented), "");
-    for (int index : release) this->MarkMethodGeneric(index);
-    return OkStatus();
+  // Call from the constructor of the derived service. A name that is not a method of
+  // the service is a programming error: it aborts with the name.
+  void ServeOnly(std::string_view service_full_name,
+                 std::initializer_list<std::string_view> implemented) {
+    Result<std::vector<int>> release = MethodsToRelease(service_full_name, implemented);
+    if (!release.ok()) AbortOnBadServiceTable(release.status());
+    for (int index : *release) this->MarkMethodGeneric(index);
   }
 };
 

@@ -51,13 +51,15 @@ void CheckHealthAsync(std::shared_ptr<grpc::Channel> channel, std::chrono::milli
     grpc::health::v1::HealthCheckResponse resp;
     std::function<void(Status)> done;
   };
-  auto* call = new Call{grpc::health::v1::Health::NewStub(channel), NewContext(timeout, wait_for_ready),
-                        {}, {}, std::move(done)};
-  call->stub->async()->Check(call->ctx.get(), &call->req, &call->resp,
-                             [call](grpc::Status s) {
-                               call->done(HealthOutcome(s, call->resp));
-                               delete call;
-                             });
+  auto* call = new Call{grpc::health::v1::Health::NewStub(channel),
+                        NewContext(timeout, wait_for_ready),
+                        {},
+                        {},
+                        std::move(done)};
+  call->stub->async()->Check(call->ctx.get(), &call->req, &call->resp, [call](grpc::Status s) {
+    call->done(HealthOutcome(s, call->resp));
+    delete call;
+  });
 }
 
 Status CheckHealth(grpc::Channel& channel, std::chrono::milliseconds timeout) {

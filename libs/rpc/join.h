@@ -19,8 +19,7 @@ class Join {
   }
 
  private:
-  Join(size_t expected, std::function<void()> done)
-      : pending_(expected), done_(std::move(done)) {}
+  Join(size_t expected, std::function<void()> done) : pending_(expected), done_(std::move(done)) {}
   std::atomic<size_t> pending_;
   std::function<void()> done_;
 };

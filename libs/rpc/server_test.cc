@@ -120,11 +120,13 @@ TEST_CASE("a server serves health on its socket with the configured mode") {
 }
 
 TEST_CASE("ServeOnly refuses names the service does not have") {
-  auto r = MethodsToRelease("cria.network.v1.Network", {"ServiceInfo", "Bogus"});
+  std::vector<std::string> paths = {"/cria.network.v1.Network/ServiceInfo",
+                                    "/cria.network.v1.Network/NetworkStatus"};
+  auto r = MethodsToRelease(paths, {"ServiceInfo", "Bogus"});
   REQUIRE_FALSE(r.ok());
   CHECK(MessageOf(r.status()) == "cria.network.v1.Network has no method Bogus");
-  CHECK(MethodsToRelease("cria.network.v1.Network", {"ServiceInfo"}).value() ==
-        std::vector<int>{1});
+  CHECK(MethodsToRelease(paths, {"ServiceInfo"}).value() == std::vector<int>{1});
+  CHECK(MethodsToRelease(paths, {"ServiceInfo", "NetworkStatus"}).value().empty());
 }
 
 TEST_CASE("a second server on the same path is refused while the first runs") {

@@ -32,26 +32,40 @@ void AbortOnBadServiceTable(const Status& status) {
   std::abort();
 }
 
-Result<std::vector<int>> MethodsToRelease(std::string_view service_full_name,
-                                          std::initializer_list<std::string_view> implemented) {
+std::vector<std::string> MethodPaths(std::string_view service_full_name) {
+  std::vector<std::string> paths;
   const google::protobuf::ServiceDescriptor* service =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
           std::string(service_full_name));
-  if (service == nullptr) {
-    return Status(StatusCode::kInvalidArgument,
-                  "no generated service named " + std::string(service_full_name));
+  if (service == nullptr) return paths;
+  for (int i = 0; i < service->method_count(); ++i) {
+    paths.push_back("/" + service->full_name() + "/" + service->method(i)->name());
+  }
+  return paths;
+}
+
+Result<std::vector<int>> MethodsToRelease(const std::vector<std::string>& method_paths,
+                                          std::initializer_list<std::string_view> implemented) {
+  auto short_name = [](const std::string& path) {
+    return std::string_view(path).substr(path.rfind('/') + 1);
+  };
+  if (method_paths.empty()) {
+    return Status(StatusCode::kInvalidArgument, "no methods: is the service's proto linked in?");
   }
   for (std::string_view name : implemented) {
-    if (service->FindMethodByName(std::string(name)) == nullptr) {
-      return Status(StatusCode::kInvalidArgument,
-                    std::string(service_full_name) + " has no method " + std::string(name));
+    bool found = std::any_of(method_paths.begin(), method_paths.end(),
+                             [&](const std::string& p) { return short_name(p) == name; });
+    if (!found) {
+      std::string service = method_paths[0];
+      service = service.substr(1, service.rfind('/') - 1);
+      return Status(StatusCode::kInvalidArgument, service + " has no method " + std::string(name));
     }
   }
   std::vector<int> release;
-  for (int i = 0; i < service->method_count(); ++i) {
-    const std::string& name = service->method(i)->name();
-    if (std::find(implemented.begin(), implemented.end(), name) == implemented.end()) {
-      release.push_back(i);
+  for (size_t i = 0; i < method_paths.size(); ++i) {
+    if (std::find(implemented.begin(), implemented.end(), short_name(method_paths[i])) ==
+        implemented.end()) {
+      release.push_back(static_cast<int>(i));
     }
   }
   return release;

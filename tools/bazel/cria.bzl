@@ -46,6 +46,9 @@ def cria_proto_library(name, src, deps = [], grpc = True, visibility = None):
         srcs = [o for o in outs if o.endswith(".cc")],
         hdrs = [o for o in outs if o.endswith(".h")],
         strip_include_prefix = "/protos",
+        # The descriptors register themselves at start-up; keep them even when no
+        # symbol of the file is referenced (as Bazel's own cc_proto_library does).
+        alwayslink = True,
         deps = deps + ["//third_party:grpcpp", "//third_party:protobuf"],
         visibility = visibility,
     )

@@ -2,7 +2,7 @@
 
 #include <google/protobuf/descriptor.h>
 
-#include "cri/runtime/v1/api.pb.h"
+#include "cri/runtime/v1/cri_api.h"
 
 namespace cria::gateway {
 

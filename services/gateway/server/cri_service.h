@@ -3,7 +3,7 @@
 // Every other CRI method is released to CriRouter, which forwards it.
 #pragma once
 
-#include "cri/runtime/v1/api.grpc.pb.h"
+#include "cri/runtime/v1/cri_api.h"
 #include "cria/network/v1/network.grpc.pb.h"
 #include "libs/config/config.h"
 #include "libs/rpc/unimplemented.h"

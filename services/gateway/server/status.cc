@@ -89,9 +89,8 @@ grpc::ServerUnaryReactor* CriService::Status(grpc::CallbackServerContext* contex
   call->response = response;
   call->verbose = request->verbose();
   call->runtime_req.set_verbose(request->verbose());
-  Clock::time_point deadline =
-      std::min(Clock::now() + config_.gateway.status_timeout,
-               BackendDeadline(context->deadline(), Clock::now()));
+  Clock::time_point deadline = std::min(Clock::now() + config_.gateway.status_timeout,
+                                        BackendDeadline(context->deadline(), Clock::now()));
   call->runtime_ctx = BoundedContext(deadline);
   call->network_ctx = BoundedContext(deadline);
 
@@ -106,8 +105,8 @@ grpc::ServerUnaryReactor* CriService::Status(grpc::CallbackServerContext* contex
                               call->runtime_status = s;
                               join->Arrive();
                             });
-  network_->async()->NetworkStatus(call->network_ctx.get(), &call->network_req,
-                                   &call->network_resp, [call, join](grpc::Status s) {
+  network_->async()->NetworkStatus(call->network_ctx.get(), &call->network_req, &call->network_resp,
+                                   [call, join](grpc::Status s) {
                                      call->network_status = s;
                                      join->Arrive();
                                    });

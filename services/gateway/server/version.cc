@@ -1,6 +1,7 @@
 // RuntimeService.Version, answered by the gateway: it is the CRI endpoint, and the
 // kubelet's first call must work whichever backend is restarting.
 #include "libs/version/version.h"
+
 #include "services/gateway/server/cri_service.h"
 
 namespace cria::gateway {

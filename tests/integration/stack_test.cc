@@ -1,0 +1,312 @@
+// The five real daemons in a temp root, driven through the CRI socket with criactl and
+// a gRPC client, as the kubelet would.
+#include "tests/support/stack.h"
+
+#include <grpcpp/create_channel.h>
+#include <rapidjson/document.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "cri/runtime/v1/cri_api.h"
+#include "cria/gateway/v1/gateway.grpc.pb.h"
+
+namespace cria::testing {
+namespace {
+
+using std::chrono::milliseconds;
+namespace cri = ::runtime::v1;
+
+struct Condition {
+  bool found = false;
+  bool status = false;
+  std::string reason, message;
+};
+
+Condition FindCondition(const std::string& info_json, const std::string& type) {
+  rapidjson::Document doc;
+  doc.Parse(info_json.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  Condition c;
+  for (const auto& cond : doc["status"]["conditions"].GetArray()) {
+    if (cond["type"].GetString() != type) continue;
+    c.found = true;
+    c.status = cond["status"].GetBool();
+    c.reason = cond["reason"].GetString();
+    c.message = cond["message"].GetString();
+  }
+  return c;
+}
+
+CommandResult Criactl(const Stack& stack, std::vector<std::string> args) {
+  std::vector<std::string> argv = {BinaryPath("criactl"), "--runtime-endpoint",
+                                   stack.CriEndpoint()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
+}
+
+std::shared_ptr<grpc::Channel> CriChannel(const Stack& stack) {
+  return grpc::CreateChannel("unix:" + stack.Socket("gateway"), grpc::InsecureChannelCredentials());
+}
+
+grpc::Status CallRuntimeConfig(cri::RuntimeService::Stub& stub, milliseconds timeout,
+                               cri::RuntimeConfigResponse* resp) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + timeout);
+  return stub.RuntimeConfig(&ctx, {}, resp);
+}
+
+int Mode(const std::string& path) {
+  struct stat st;
+  REQUIRE(lstat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+TEST_CASE("criactl version and info go through the gateway to the backends") {
+  Stack stack;
+  stack.StartAll();
+
+  CommandResult version = Criactl(stack, {"version"});
+  INFO(version.error);
+  REQUIRE(version.exit_code == 0);
+  CHECK(version.output ==
+        "Version:  0.1.0\nRuntimeName:  cria\nRuntimeVersion:  1.36.0\nRuntimeApiVersion:  v1\n");
+
+  CommandResult json = Criactl(stack, {"version", "-o", "json"});
+  REQUIRE(json.exit_code == 0);
+  CHECK(json.output.find("\"runtimeName\": \"cria\"") != std::string::npos);
+
+  CommandResult info = Criactl(stack, {"info"});
+  INFO(info.output << info.error);
+  REQUIRE(info.exit_code == 0);
+  Condition runtime = FindCondition(info.output, "RuntimeReady");
+  REQUIRE(runtime.found);
+  CHECK(runtime.status);  // runc is installed, cria-image and cria-storage answer
+  Condition network = FindCondition(info.output, "NetworkReady");
+  REQUIRE(network.found);
+  CHECK_FALSE(network.status);  // no CNI support yet: false, with the reason
+  CHECK(network.reason == "NetworkPluginNotReady");
+  CHECK(network.message.find("CNI support") != std::string::npos);
+  // Verbose info names every backend with its version.
+  CHECK(info.output.find("\"name\": \"cria-storage\"") != std::string::npos);
+  CHECK(info.output.find("\"version\": \"1.36.0\"") != std::string::npos);
+
+  CommandResult table = Criactl(stack, {"info", "-o", "table"});
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.output.rfind("CONDITION      STATUS   REASON", 0) == 0);
+  CHECK(table.output.find("RuntimeReady   true") != std::string::npos);
+
+  CommandResult yaml = Criactl(stack, {"info", "-o", "yaml"});
+  REQUIRE(yaml.exit_code == 0);
+  CHECK(yaml.output.find("type: RuntimeReady") != std::string::npos);
+
+  CommandResult bad = Criactl(stack, {"info", "-o", "xml"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.error.find("unknown output format \"xml\"") != std::string::npos);
+}
+
+TEST_CASE("RuntimeConfig reaches cria-runtime; calls not implemented yet say so by name") {
+  Stack stack;
+  stack.StartAll();
+  auto channel = CriChannel(stack);
+  auto runtime = cri::RuntimeService::NewStub(channel);
+  auto image = cri::ImageService::NewStub(channel);
+
+  cri::RuntimeConfigResponse config;
+  REQUIRE(CallRuntimeConfig(*runtime, milliseconds(5000), &config).ok());
+  CHECK(config.linux().cgroup_driver() == cri::CGROUPFS);  // no systemd PID 1 here
+
+  grpc::ClientContext ctx1;
+  cri::RunPodSandboxResponse run;
+  grpc::Status s = runtime->RunPodSandbox(&ctx1, {}, &run);
+  CHECK(s.error_code() == grpc::StatusCode::UNIMPLEMENTED);
+  CHECK(s.error_message() ==
+        "cria-runtime does not implement /runtime.v1.RuntimeService/RunPodSandbox yet");
+
+  grpc::ClientContext ctx2;
+  cri::PullImageResponse pull;
+  s = image->PullImage(&ctx2, {}, &pull);
+  CHECK(s.error_code() == grpc::StatusCode::UNIMPLEMENTED);
+  CHECK(s.error_message() ==
+        "cria-image does not implement /runtime.v1.ImageService/PullImage yet");
+
+  // A server-streaming call is forwarded as a stream and gets the backend's status.
+  grpc::ClientContext ctx3;
+  ctx3.set_deadline(std::chrono::system_clock::now() + milliseconds(5000));
+  auto events = runtime->GetContainerEvents(&ctx3, {});
+  cri::ContainerEventResponse event;
+  CHECK_FALSE(events->Read(&event));
+  s = events->Finish();
+  CHECK(s.error_code() == grpc::StatusCode::UNIMPLEMENTED);
+  CHECK(s.error_message() ==
+        "cria-runtime does not implement /runtime.v1.RuntimeService/GetContainerEvents yet");
+
+  // The gateway's own API lists the backends it sees.
+  auto gw = cria::gateway::v1::Gateway::NewStub(channel);
+  grpc::ClientContext ctx4;
+  cria::gateway::v1::BackendsResponse backends;
+  REQUIRE(gw->Backends(&ctx4, {}, &backends).ok());
+  REQUIRE(backends.backends_size() == 4);
+  for (const auto& b : backends.backends()) {
+    CHECK(b.reachable());
+    CHECK(b.info().name() == b.name());
+    CHECK(b.info().version() == "1.36.0");
+  }
+  CHECK(backends.backends(0).info().api_version() == "cria.runtime.v1");
+}
+
+TEST_CASE("cria-runtime killed with SIGKILL: its condition turns false, and back after restart") {
+  Stack stack;
+  stack.StartAll();
+  pid_t gateway_pid = stack.Pid("gateway");
+  auto runtime = cri::RuntimeService::NewStub(CriChannel(stack));
+
+  stack.Kill("runtime");
+
+  // Status answers within criactl's 2 s deadline with the runtime condition false.
+  auto started = std::chrono::steady_clock::now();
+  CommandResult info = Criactl(stack, {"info"});
+  auto took = std::chrono::steady_clock::now() - started;
+  INFO(info.output << info.error);
+  REQUIRE(info.exit_code == 0);
+  CHECK(took < milliseconds(2000));
+  Condition down = FindCondition(info.output, "RuntimeReady");
+  CHECK_FALSE(down.status);
+  CHECK(down.reason == "RuntimeServiceUnavailable");
+  CHECK(down.message.find("cria-runtime does not answer on unix:" + stack.Socket("runtime")) == 0);
+
+  // A call that needs the runtime waits within its deadline, then fails UNAVAILABLE
+  // naming the backend (before the caller's own deadline).
+  cri::RuntimeConfigResponse resp;
+  started = std::chrono::steady_clock::now();
+  grpc::Status s = CallRuntimeConfig(*runtime, milliseconds(1500), &resp);
+  took = std::chrono::steady_clock::now() - started;
+  CHECK(s.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(s.error_message().find("cria-runtime is unavailable at unix:" + stack.Socket("runtime")) ==
+        0);
+  CHECK(took >= milliseconds(1000));  // it did wait for the backend
+
+  // A call in flight while the runtime comes back succeeds.
+  auto pending = std::async(std::launch::async, [&] {
+    cri::RuntimeConfigResponse r;
+    return CallRuntimeConfig(*runtime, milliseconds(20000), &r);
+  });
+  CHECK(pending.wait_for(milliseconds(300)) == std::future_status::timeout);
+  stack.Start("runtime");
+  grpc::Status resumed = pending.get();
+  INFO(resumed.error_message());
+  CHECK(resumed.ok());
+
+  // And Status shows it ready again, with no gateway restart.
+  CommandResult again = Criactl(stack, {"info"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(FindCondition(again.output, "RuntimeReady").status);
+  CHECK(stack.Pid("gateway") == gateway_pid);
+}
+
+TEST_CASE("cria-image or cria-storage down makes RuntimeReady false naming it") {
+  Stack stack;
+  stack.StartAll();
+  stack.Kill("storage");
+  CommandResult info = Criactl(stack, {"info"});
+  REQUIRE(info.exit_code == 0);
+  Condition c = FindCondition(info.output, "RuntimeReady");
+  CHECK_FALSE(c.status);
+  CHECK(c.reason == "StorageServiceUnavailable");
+  CHECK(c.message.find("cria-storage does not answer on " + stack.Socket("storage")) == 0);
+  stack.Start("storage");
+  CHECK(FindCondition(Criactl(stack, {"info"}).output, "RuntimeReady").status);
+}
+
+TEST_CASE("the network condition is false with a reason while cria-network is down") {
+  Stack stack;
+  stack.StartAll();
+  stack.Kill("network");
+  CommandResult info = Criactl(stack, {"info"});
+  REQUIRE(info.exit_code == 0);
+  Condition c = FindCondition(info.output, "NetworkReady");
+  CHECK_FALSE(c.status);
+  CHECK(c.reason == "NetworkServiceUnavailable");
+  CHECK(c.message.find("cria-network does not answer on unix:") == 0);
+}
+
+TEST_CASE("the daemons start in any order") {
+  Stack stack;
+  stack.Start("gateway");  // alone: it answers, and reports its backends down
+  CommandResult info = Criactl(stack, {"info"});
+  REQUIRE(info.exit_code == 0);
+  CHECK_FALSE(FindCondition(info.output, "RuntimeReady").status);
+  CHECK(Criactl(stack, {"version"}).exit_code == 0);
+  for (const char* d : {"runtime", "network", "storage", "image"}) stack.Start(d);
+  info = Criactl(stack, {"info"});
+  CHECK(FindCondition(info.output, "RuntimeReady").status);
+}
+
+TEST_CASE("sockets get their modes, and SIGTERM stops a daemon cleanly") {
+  Stack stack;
+  stack.StartAll();
+  CHECK(Mode(stack.Socket("gateway")) == 0660);
+  for (const char* d : {"image", "storage", "network", "runtime"}) {
+    CHECK(Mode(stack.Socket(d)) == 0600);
+  }
+  CHECK(Mode(stack.state_dir() + "/storage") == 0700);
+  for (const auto& d : Stack::Daemons()) {
+    int status = stack.Terminate(d);
+    INFO(d << "\n" << stack.Log(d));
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK_FALSE(std::filesystem::exists(stack.Socket(d)));
+    CHECK(stack.Log(d).find("msg=stopped") != std::string::npos);
+  }
+}
+
+TEST_CASE("a second daemon on a served socket is refused and the first keeps serving") {
+  Stack stack;
+  stack.Start("storage");
+  std::vector<std::string> argv = {BinaryPath("storage")};
+  for (const auto& f : stack.CommonFlags()) argv.push_back(f);
+  CommandResult second = RunCommand(argv);
+  CHECK(second.exit_code == 1);
+  CHECK(second.error.find("is in use by another process") != std::string::npos);
+  CHECK(std::filesystem::exists(stack.Socket("storage")));
+}
+
+TEST_CASE("a bad config file stops every daemon at start, naming file, key and reason") {
+  Stack stack;
+  std::string bad_key = stack.root() + "/bad-key.yaml";
+  std::ofstream(bad_key) << "gateway:\n  status_timeout: 2s\n  socket_perms: \"0600\"\n";
+  std::string bad_type = stack.root() + "/bad-type.yaml";
+  std::ofstream(bad_type) << "common:\n  shutdown_grace_period: [1, 2]\n";
+  for (const auto& d : Stack::Daemons()) {
+    CommandResult r = RunCommand({BinaryPath(d), "--config", bad_key});
+    CHECK(r.exit_code == 2);
+    CHECK(r.error.find(bad_key + ":3:3: gateway.socket_perms: unknown key") != std::string::npos);
+    r = RunCommand({BinaryPath(d), "--config", bad_type});
+    CHECK(r.exit_code == 2);
+    CHECK(r.error.find(bad_type +
+                       ":2:26: common.shutdown_grace_period: expected a duration, got a list") !=
+          std::string::npos);
+  }
+  CommandResult missing = RunCommand({BinaryPath("gateway"), "--config", "/nonexistent.yaml"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.error.find("config file /nonexistent.yaml does not exist") != std::string::npos);
+}
+
+TEST_CASE("--print-config prints the effective configuration without a file") {
+  Stack stack;
+  std::vector<std::string> argv = {BinaryPath("runtime")};
+  for (const auto& f : stack.CommonFlags()) argv.push_back(f);
+  argv.push_back("--print-config");
+  CommandResult r = RunCommand(argv);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("run_dir: \"" + stack.run_dir() + "\"") != std::string::npos);
+  CHECK(r.output.find("default_runtime: \"runc\"") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace cria::testing

@@ -1,0 +1,30 @@
+// criactl: a CRI client for people and tests, with crictl's verbs and flags.
+#include <CLI/CLI.hpp>
+
+#include "libs/version/version.h"
+#include "tools/criactl/commands/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"criactl: a client for CRI runtimes (cria, CRI-O, containerd)"};
+  app.set_version_flag("--version", std::string("criactl version ") + cria::kVersion);
+  app.require_subcommand(1);
+  cria::criactl::Invocation invocation;
+  auto& g = invocation.global;
+  app.add_option("-r,--runtime-endpoint", g.runtime_endpoint,
+                 "Endpoint of the CRI runtime service (default: $CONTAINER_RUNTIME_ENDPOINT "
+                 "or unix:///run/cria/cria.sock)");
+  app.add_option("-i,--image-endpoint", g.image_endpoint,
+                 "Endpoint of the CRI image service (default: the runtime endpoint)");
+  app.add_option_function<double>(
+         "-t,--timeout",
+         [&g](double seconds) {
+           g.timeout = std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+         },
+         "Timeout of each call, in seconds (default 2)")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("-D,--debug", g.debug, "Print debug information");
+  cria::criactl::AddVersionCommand(app, invocation);
+  cria::criactl::AddInfoCommand(app, invocation);
+  CLI11_PARSE(app, argc, argv);
+  return invocation.exit_code;
+}

@@ -29,8 +29,8 @@ std::optional<int> Daemon::Init(int argc, char** argv) {
   config::Overrides overrides;
   std::string state_dir, run_dir, log_level;
   bool print_config = false, version = false;
-  auto* config_opt = app.add_option("--config", sources.file, "Main configuration file")
-                         ->capture_default_str();
+  auto* config_opt =
+      app.add_option("--config", sources.file, "Main configuration file")->capture_default_str();
   app.add_option("--config-dir", sources.drop_in_dir,
                  "Drop-in directory: *.yaml merged in lexical order after --config")
       ->capture_default_str();
@@ -91,9 +91,9 @@ int Daemon::Serve(const rpc::SocketOptions& socket) {
     sd_notifyf(0, "STATUS=cannot serve on %s", socket.path.c_str());
     return 1;
   }
-  log::Info("serving", {{"socket", socket.path},
-                        {"version", identity_.version},
-                        {"api", identity_.api_version}});
+  log::Info(
+      "serving",
+      {{"socket", socket.path}, {"version", identity_.version}, {"api", identity_.api_version}});
   sd_notifyf(0, "READY=1\nSTATUS=serving on %s", socket.path.c_str());
   int sig = rpc::WaitForShutdownSignal();
   log::Info("stopping", {{"signal", strsignal(sig)},

@@ -1,8 +1,7 @@
 #include "libs/daemon/identity.h"
 
-#include <unistd.h>
-
 #include <grpcpp/server_context.h>
+#include <unistd.h>
 
 #include <chrono>
 

@@ -36,22 +36,21 @@ void Backend::Describe(std::chrono::milliseconds timeout,
   info::v1::ServiceInfoRequest request;
   (void)grpc::GenericSerialize<grpc::ProtoBufferWriter, info::v1::ServiceInfoRequest>(
       request, &call->request, &own_buffer);
-  stub_.UnaryCall(call->ctx.get(), info_method_, {}, &call->request, &call->response,
-                  [call](grpc::Status s) {
-                    if (s.ok()) {
-                      info::v1::ServiceInfoResponse info;
-                      s = grpc::GenericDeserialize<grpc::ProtoBufferReader,
-                                                   info::v1::ServiceInfoResponse>(
-                          &call->response, &info);
-                      if (s.ok()) {
-                        call->description.set_reachable(true);
-                        *call->description.mutable_info() = std::move(info);
-                      }
-                    }
-                    if (!s.ok()) call->description.set_error(s.error_message());
-                    call->done(std::move(call->description));
-                    delete call;
-                  });
+  stub_.UnaryCall(
+      call->ctx.get(), info_method_, {}, &call->request, &call->response, [call](grpc::Status s) {
+        if (s.ok()) {
+          info::v1::ServiceInfoResponse info;
+          s = grpc::GenericDeserialize<grpc::ProtoBufferReader, info::v1::ServiceInfoResponse>(
+              &call->response, &info);
+          if (s.ok()) {
+            call->description.set_reachable(true);
+            *call->description.mutable_info() = std::move(info);
+          }
+        }
+        if (!s.ok()) call->description.set_error(s.error_message());
+        call->done(std::move(call->description));
+        delete call;
+      });
 }
 
 Backends::Backends(const config::Config& config)

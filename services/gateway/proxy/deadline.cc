@@ -16,10 +16,10 @@ grpc::Status BackendFailure(const grpc::Status& status, const std::string& backe
                             const std::string& target, bool backend_connected,
                             std::chrono::milliseconds waited) {
   if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && !backend_connected) {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        backend_name + " is unavailable at " + target + ": waited " +
-                            std::to_string(waited.count()) +
-                            " ms for it within the call's deadline");
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, backend_name + " is unavailable at " +
+                                                           target + ": waited " +
+                                                           std::to_string(waited.count()) +
+                                                           " ms for it within the call's deadline");
   }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,

@@ -69,8 +69,8 @@ class ForwardBase : public grpc::ServerGenericBidiReactor {
       Finish(status);
       return;
     }
-    grpc::Status mapped = BackendFailure(status, backend_.name(), backend_.target(),
-                                         backend_.Connected(), Waited());
+    grpc::Status mapped =
+        BackendFailure(status, backend_.name(), backend_.target(), backend_.Connected(), Waited());
     if (mapped.error_code() == grpc::StatusCode::UNAVAILABLE) {
       log::Warn("backend unavailable", {{"backend", backend_.name()},
                                         {"method", ctx_->method()},
@@ -174,8 +174,8 @@ class StreamForward : public ForwardBase {
   Client client_;
   grpc::ByteBuffer response_;
   std::mutex mu_;
-  bool write_pending_ = false;  // guarded by mu_
-  bool backend_done_ = false;   // guarded by mu_
+  bool write_pending_ = false;   // guarded by mu_
+  bool backend_done_ = false;    // guarded by mu_
   grpc::Status backend_status_;  // guarded by mu_
 };
 

@@ -6,8 +6,7 @@
 
 namespace cria::gateway {
 
-CriRouter::CriRouter(Backends& backends, std::chrono::milliseconds max_wait)
-    : max_wait_(max_wait) {
+CriRouter::CriRouter(Backends& backends, std::chrono::milliseconds max_wait) : max_wait_(max_wait) {
   // Make sure the CRI descriptors are linked in and registered.
   (void)::runtime::v1::VersionRequest::descriptor();
   AddService("runtime.v1.RuntimeService", backends.runtime);
@@ -21,9 +20,8 @@ void CriRouter::AddService(const std::string& full_name, Backend& backend) {
   for (int i = 0; i < service->method_count(); ++i) {
     const auto* method = service->method(i);
     if (method->client_streaming()) continue;  // the CRI has none; never forward blindly
-    routes_["/" + full_name + "/" + method->name()] =
-        Route{&backend, method->server_streaming() ? CallShape::kServerStreaming
-                                                   : CallShape::kUnary};
+    routes_["/" + full_name + "/" + method->name()] = Route{
+        &backend, method->server_streaming() ? CallShape::kServerStreaming : CallShape::kUnary};
   }
 }
 

@@ -10,7 +10,7 @@ Driver ResolveDriver(const std::string& configured) {
   struct stat st;
   // The same test as sd_booted().
   return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode) ? Driver::kSystemd
-                                                                         : Driver::kCgroupfs;
+                                                                       : Driver::kCgroupfs;
 }
 
 const char* DriverName(Driver driver) {

@@ -16,9 +16,8 @@ void Dependencies::Check(std::chrono::milliseconds timeout,
                          std::function<void(std::vector<DependencyState>)> done) const {
   auto states = std::make_shared<std::vector<DependencyState>>();
   for (const Dependency& d : deps_) states->push_back({d.name, d.socket, OkStatus()});
-  auto join = rpc::Join::Create(deps_.size(), [states, done = std::move(done)] {
-    done(std::move(*states));
-  });
+  auto join = rpc::Join::Create(deps_.size(),
+                                [states, done = std::move(done)] { done(std::move(*states)); });
   for (size_t i = 0; i < deps_.size(); ++i) {
     // Each callback writes only its own slot; the join orders them before `done`.
     rpc::CheckHealthAsync(deps_[i].channel, timeout, false, [states, join, i](Status s) {

@@ -78,18 +78,17 @@ Result<std::unique_ptr<CriClient>> CriClient::Connect(const GlobalOptions& optio
   std::string image = options.image_endpoint;
   if (image.empty()) image = FromEnv("IMAGE_SERVICE_ENDPOINT");
   if (image.empty()) image = runtime;
-  CRIA_ASSIGN_OR_RETURN(std::string runtime_target, EndpointTarget(runtime),
-                        "--runtime-endpoint");
+  CRIA_ASSIGN_OR_RETURN(std::string runtime_target, EndpointTarget(runtime), "--runtime-endpoint");
   CRIA_ASSIGN_OR_RETURN(std::string image_target, EndpointTarget(image), "--image-endpoint");
   auto client = std::unique_ptr<CriClient>(new CriClient());
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(16 << 20);
   auto runtime_channel =
       grpc::CreateCustomChannel(runtime_target, grpc::InsecureChannelCredentials(), args);
-  auto image_channel = image_target == runtime_target
-                           ? runtime_channel
-                           : grpc::CreateCustomChannel(
-                                 image_target, grpc::InsecureChannelCredentials(), args);
+  auto image_channel =
+      image_target == runtime_target
+          ? runtime_channel
+          : grpc::CreateCustomChannel(image_target, grpc::InsecureChannelCredentials(), args);
   client->runtime_ = ::runtime::v1::RuntimeService::NewStub(runtime_channel);
   client->image_ = ::runtime::v1::ImageService::NewStub(image_channel);
   client->timeout_ = options.timeout;

@@ -62,8 +62,7 @@ int RunInfo(const GlobalOptions& global, const std::string& output) {
   auto ctx = (*client)->Context();
   grpc::Status s = (*client)->runtime().Status(ctx.get(), request, &response);
   if (!s.ok()) {
-    std::cerr << "criactl info: getting the status of the runtime: " << DescribeRpcError(s)
-              << "\n";
+    std::cerr << "criactl info: getting the status of the runtime: " << DescribeRpcError(s) << "\n";
     return 1;
   }
   switch (*format) {
@@ -87,9 +86,8 @@ void AddInfoCommand(CLI::App& app, Invocation& invocation) {
   auto output = std::make_shared<std::string>("json");
   cmd->add_option("-o,--output", *output, "Output format: json, yaml or table")
       ->capture_default_str();
-  cmd->callback([&invocation, output] {
-    invocation.exit_code = RunInfo(invocation.global, *output);
-  });
+  cmd->callback(
+      [&invocation, output] { invocation.exit_code = RunInfo(invocation.global, *output); });
 }
 
 }  // namespace cria::criactl

@@ -51,9 +51,8 @@ void AddVersionCommand(CLI::App& app, Invocation& invocation) {
   auto output = std::make_shared<std::string>("table");
   cmd->add_option("-o,--output", *output, "Output format: json, yaml or table")
       ->capture_default_str();
-  cmd->callback([&invocation, output] {
-    invocation.exit_code = RunVersion(invocation.global, *output);
-  });
+  cmd->callback(
+      [&invocation, output] { invocation.exit_code = RunVersion(invocation.global, *output); });
 }
 
 }  // namespace cria::criactl

@@ -71,11 +71,15 @@ void Assemble(StatusCall& call, const Backend& runtime, const Backend& network) 
                      call.network_status.error_message());
   }
   if (call.verbose) {
-    std::string json;
     google::protobuf::util::JsonPrintOptions options;
     options.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(call.backends, &json, options);
-    (*call.response->mutable_info())["backends"] = json;
+    std::string json = "[";
+    for (const auto& backend : call.backends.backends()) {
+      std::string one;
+      (void)google::protobuf::util::MessageToJsonString(backend, &one, options);
+      json += (json.size() > 1 ? "," : "") + one;
+    }
+    (*call.response->mutable_info())["backends"] = json + "]";
   }
 }
 

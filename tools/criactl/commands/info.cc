@@ -5,8 +5,7 @@
 
 #include <iostream>
 
-#include "tools/criactl/commands/commands.h"
-#include "tools/criactl/output/format.h"
+#include "tools/criactl/commands/verb.h"
 
 namespace cria::criactl {
 namespace {
@@ -45,36 +44,17 @@ std::string InfoTable(const ::runtime::v1::StatusResponse& response) {
   return Table(rows);
 }
 
-int RunInfo(const GlobalOptions& global, const std::string& output) {
-  Result<Format> format = ParseFormat(output, {Format::kJson, Format::kYaml, Format::kTable});
-  if (!format.ok()) {
-    std::cerr << "criactl info: " << MessageOf(format.status()) << "\n";
-    return 1;
-  }
-  auto client = CriClient::Connect(global);
-  if (!client.ok()) {
-    std::cerr << "criactl info: " << MessageOf(client.status()) << "\n";
-    return 1;
-  }
+int RunInfo(Verb& verb) {
   ::runtime::v1::StatusRequest request;
-  request.set_verbose(*format != Format::kTable);
+  request.set_verbose(verb.format != Format::kTable);
   ::runtime::v1::StatusResponse response;
-  auto ctx = (*client)->Context();
-  grpc::Status s = (*client)->runtime().Status(ctx.get(), request, &response);
-  if (!s.ok()) {
-    std::cerr << "criactl info: getting the status of the runtime: " << DescribeRpcError(s) << "\n";
-    return 1;
-  }
-  switch (*format) {
-    case Format::kJson:
-      std::cout << InfoJson(response);
-      break;
-    case Format::kYaml:
-      std::cout << JsonToYaml(InfoJson(response)).value_or("");
-      break;
-    case Format::kTable:
-      std::cout << InfoTable(response);
-      break;
+  auto ctx = verb.client->Context();
+  grpc::Status s = verb.client->runtime().Status(ctx.get(), request, &response);
+  if (!s.ok()) return ReportRpcError(verb, "getting the status of the runtime", s);
+  if (verb.format == Format::kTable) {
+    std::cout << InfoTable(response);
+  } else {
+    PrintStructured(verb.format, InfoJson(response));
   }
   return 0;
 }
@@ -82,12 +62,8 @@ int RunInfo(const GlobalOptions& global, const std::string& output) {
 }  // namespace
 
 void AddInfoCommand(CLI::App& app, Invocation& invocation) {
-  auto* cmd = app.add_subcommand("info", "Display information of the container runtime");
-  auto output = std::make_shared<std::string>("json");
-  cmd->add_option("-o,--output", *output, "Output format: json, yaml or table")
-      ->capture_default_str();
-  cmd->callback(
-      [&invocation, output] { invocation.exit_code = RunInfo(invocation.global, *output); });
+  AddVerb(app, invocation, "info", "Display information of the container runtime", "json",
+          {Format::kJson, Format::kYaml, Format::kTable}, RunInfo);
 }
 
 }  // namespace cria::criactl

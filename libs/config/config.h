@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace cria::config {
 
@@ -29,7 +30,13 @@ struct GatewaySection {
 
 struct ImageSection {};
 struct StorageSection {};
-struct NetworkSection {};
+struct NetworkSection {
+  std::vector<std::string> cni_config_dirs = {"/etc/cni/net.d"};
+  std::vector<std::string> cni_plugin_dirs = {"/opt/cni/bin", "/usr/lib/cni"};
+  std::string default_network;  // empty: the first valid configuration by file name
+  Duration plugin_timeout = std::chrono::minutes(1);
+  std::string cni_config_template;  // empty: none
+};
 
 struct RuntimeSection {
   std::string default_runtime = "runc";

@@ -128,6 +128,19 @@ TEST_CASE("unknown keys, wrong types and bad values name file, line, key and rea
         std::string::npos);
 }
 
+TEST_CASE("list keys take YAML sequences and check each item") {
+  Config c;
+  REQUIRE(ApplyYaml("network:\n  cni_config_dirs: [/etc/cni/net.d, /srv/cni]\n", "f", c).ok());
+  CHECK(c.network.cni_config_dirs == std::vector<std::string>{"/etc/cni/net.d", "/srv/cni"});
+  CHECK(ErrorOf("network:\n  cni_plugin_dirs: /opt/cni/bin\n") ==
+        "/etc/cria/cria.yaml:2:20: network.cni_plugin_dirs: expected a list of strings");
+  CHECK(ErrorOf("network:\n  cni_plugin_dirs: [bin]\n")
+            .find("network.cni_plugin_dirs: \"bin\" is not an absolute path") != std::string::npos);
+  Loaded loaded{c, {}};
+  CHECK(Print(loaded).find("cni_config_dirs: [\"/etc/cni/net.d\", \"/srv/cni\"]") !=
+        std::string::npos);
+}
+
 TEST_CASE("a bad drop-in is named in the error and nothing is half applied") {
   TempDir dir;
   dir.Write("cria.d/50-bad.yaml", "runtime:\n  cgroup_driver: systemdd\n");

@@ -66,6 +66,21 @@ Status ApplySection(const std::string& section, const YAML::Node& node, std::str
       return ErrorAt(origin, it->first.Mark(), path, "unknown key (" + KnownKeys(section) + ")");
     }
     const YAML::Node& value = it->second;
+    if (key->IsList()) {
+      if (!value.IsSequence()) {
+        return ErrorAt(origin, value.Mark(), path, "expected a list of strings");
+      }
+      std::vector<std::string> items;
+      for (const YAML::Node& item : value) {
+        if (!item.IsScalar()) {
+          return ErrorAt(origin, item.Mark(), path, "expected a list of strings");
+        }
+        items.push_back(item.Scalar());
+      }
+      Status s = key->set_list(items, config);
+      if (!s.ok()) return ErrorAt(origin, value.Mark(), path, MessageOf(s));
+      continue;
+    }
     if (!value.IsScalar()) {
       return ErrorAt(origin, value.Mark(), path,
                      std::string("expected a ") + key->type +

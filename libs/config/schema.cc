@@ -72,6 +72,7 @@ KeyDef StringKey(std::string section, std::string name, std::string doc,
                   ref(c) = std::string(text);
                   return OkStatus();
                 },
+                nullptr,
                 [cref](const Config& c) { return QuoteYaml(cref(c)); }};
 }
 
@@ -91,6 +92,7 @@ KeyDef DurationKey(std::string section, std::string name, std::string doc,
         ref(c) = *d;
         return OkStatus();
       },
+      nullptr,
       [ref](const Config& c) { return FormatDuration(ref(const_cast<Config&>(c))); }};
 }
 
@@ -107,7 +109,37 @@ KeyDef ModeKey(std::string section, std::string name, std::string doc,
         ref(c) = *m;
         return OkStatus();
       },
+      nullptr,
       [ref](const Config& c) { return QuoteYaml(FormatFileMode(ref(const_cast<Config&>(c)))); }};
+}
+
+KeyDef StringListKey(std::string section, std::string name, std::string doc,
+                     std::function<std::vector<std::string>&(Config&)> ref, Validator item) {
+  KeyDef key{std::move(section),
+             std::move(name),
+             "list of strings",
+             std::move(doc),
+             nullptr,
+             nullptr,
+             nullptr};
+  key.set_list = [ref, item](const std::vector<std::string>& items, Config& c) -> Status {
+    for (const std::string& v : items) {
+      if (item) {
+        Status s = item(v);
+        if (!s.ok()) return s;
+      }
+    }
+    ref(c) = items;
+    return OkStatus();
+  };
+  key.get = [ref](const Config& c) {
+    std::string out = "[";
+    for (const std::string& v : ref(const_cast<Config&>(c))) {
+      out += (out.size() > 1 ? ", " : "") + QuoteYaml(v);
+    }
+    return out + "]";
+  };
+  return key;
 }
 
 std::vector<KeyDef> BuildSchema() {
@@ -154,6 +186,32 @@ std::vector<KeyDef> BuildSchema() {
       "How long Status waits for each backend's answer before it reports that\n"
       "backend's condition as false.",
       [](Config& c) -> Duration& { return c.gateway.status_timeout; }, Duration(1)));
+  // network
+  keys.push_back(StringListKey(
+      "network", "cni_config_dirs",
+      "Directories of CNI network configurations (*.conflist, *.conf, *.json); the\n"
+      "first valid one by file name is used unless default_network names one.",
+      [](Config& c) -> std::vector<std::string>& { return c.network.cni_config_dirs; },
+      AbsoluteDir));
+  keys.push_back(StringListKey(
+      "network", "cni_plugin_dirs", "Directories searched, in order, for CNI plugin binaries.",
+      [](Config& c) -> std::vector<std::string>& { return c.network.cni_plugin_dirs; },
+      AbsoluteDir));
+  keys.push_back(StringKey(
+      "network", "default_network",
+      "Name of the CNI network pods join. Empty: the first valid configuration.",
+      [](Config& c) -> std::string& { return c.network.default_network; }, nullptr));
+  keys.push_back(DurationKey(
+      "network", "plugin_timeout",
+      "Longest a CNI plugin may run (ADD, DEL, CHECK) before it is killed.",
+      [](Config& c) -> Duration& { return c.network.plugin_timeout; }, Duration(1)));
+  keys.push_back(StringKey(
+      "network", "cni_config_template",
+      "A network configuration template. When the kubelet sends the node's pod CIDR\n"
+      "(UpdateRuntimeConfig), {{.PodCIDR}} and {{.PodCIDRRanges}} in it are filled in\n"
+      "and the result is written to <first config dir>/10-cria-template.conflist.\n"
+      "Empty: no template.",
+      [](Config& c) -> std::string& { return c.network.cni_config_template; }, EmptyOrAbsolute));
   // runtime
   keys.push_back(StringKey(
       "runtime", "default_runtime",

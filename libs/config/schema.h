@@ -18,9 +18,14 @@ struct KeyDef {
   std::string type;     // "file mode", shown in the default file
   std::string doc;      // comment lines for the default file, '\n'-separated
   // Parses `text` (a YAML scalar), validates it and stores it; the error says why.
+  // Unset for list keys.
   std::function<Status(std::string_view text, Config& config)> set;
-  // The value as a YAML scalar (strings quoted).
+  // For list keys (a YAML sequence of scalars): validates and stores all items.
+  std::function<Status(const std::vector<std::string>& items, Config& config)> set_list;
+  // The value as YAML (strings quoted, lists in flow style).
   std::function<std::string(const Config& config)> get;
+
+  bool IsList() const { return static_cast<bool>(set_list); }
 
   std::string Path() const { return section + "." + name; }
 };

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include "cri/runtime/v1/cri_api.h"
@@ -51,7 +52,7 @@ CommandResult Criactl(const Stack& stack, std::vector<std::string> args) {
 }
 
 std::shared_ptr<grpc::Channel> CriChannel(const Stack& stack) {
-  return grpc::CreateChannel("unix:" + stack.Socket("gateway"), grpc::InsecureChannelCredentials());
+  return TestChannel(stack.Socket("gateway"));
 }
 
 grpc::Status CallRuntimeConfig(cri::RuntimeService::Stub& stub, milliseconds timeout,
@@ -89,9 +90,9 @@ TEST_CASE("criactl version and info go through the gateway to the backends") {
   CHECK(runtime.status);  // runc is installed, cria-image and cria-storage answer
   Condition network = FindCondition(info.output, "NetworkReady");
   REQUIRE(network.found);
-  CHECK_FALSE(network.status);  // no CNI support yet: false, with the reason
+  CHECK_FALSE(network.status);  // the stack's CNI config dir is empty
   CHECK(network.reason == "NetworkPluginNotReady");
-  CHECK(network.message.find("CNI support") != std::string::npos);
+  CHECK(network.message.find(stack.CniConfigDir()) != std::string::npos);
   // Verbose info lists every backend with what it says about itself.
   rapidjson::Document doc;
   doc.Parse(info.output.c_str());
@@ -241,6 +242,36 @@ TEST_CASE("the network condition is false with a reason while cria-network is do
   CHECK_FALSE(c.status);
   CHECK(c.reason == "NetworkServiceUnavailable");
   CHECK(c.message.find("cria-network does not answer on unix:") == 0);
+}
+
+TEST_CASE("UpdateRuntimeConfig's pod CIDR renders the CNI template; NetworkReady turns true") {
+  Stack stack;
+  std::string tmpl = stack.root() + "/template.conflist";
+  std::ofstream(tmpl) << R"({"cniVersion": "1.0.0", "name": "templated", "plugins": [)"
+                      << R"({"type": "loopback", "podCIDR": "{{.PodCIDR}}"}]})";
+  stack.WriteConfig("network:\n  cni_config_dirs: [\"" + stack.CniConfigDir() + "\"]\n" +
+                    "  cni_plugin_dirs: [\"/usr/lib/cni\"]\n  cni_config_template: \"" + tmpl +
+                    "\"\n");
+  stack.StartAll();
+  CHECK_FALSE(FindCondition(Criactl(stack, {"info"}).output, "NetworkReady").status);
+
+  auto runtime = cri::RuntimeService::NewStub(CriChannel(stack));
+  cri::UpdateRuntimeConfigRequest req;
+  req.mutable_runtime_config()->mutable_network_config()->set_pod_cidr("10.244.7.0/24");
+  cri::UpdateRuntimeConfigResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + milliseconds(5000));
+  grpc::Status s = runtime->UpdateRuntimeConfig(&ctx, req, &resp);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  std::ifstream rendered(stack.CniConfigDir() + "/10-cria-template.conflist");
+  std::stringstream text;
+  text << rendered.rdbuf();
+  CHECK(text.str().find("\"podCIDR\": \"10.244.7.0/24\"") != std::string::npos);
+  CommandResult info = Criactl(stack, {"info"});
+  Condition network = FindCondition(info.output, "NetworkReady");
+  CHECK(network.status);
+  CHECK(network.reason.empty());
 }
 
 TEST_CASE("the daemons start in any order") {

@@ -39,18 +39,33 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
+// Polls the daemon's health until it says SERVING or `timeout` passes. One probe is not
+// enough: right after a restart a probe can meet the old, dead connection and fail fast.
 bool HealthServing(const std::string& socket, milliseconds timeout) {
-  auto channel = grpc::CreateChannel("unix:" + socket, grpc::InsecureChannelCredentials());
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + timeout);
-  ctx.set_wait_for_ready(true);
-  grpc::health::v1::HealthCheckResponse resp;
-  grpc::Status s = stub->Check(&ctx, {}, &resp);
-  return s.ok() && resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    auto stub = grpc::health::v1::Health::NewStub(TestChannel(socket));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + milliseconds(1000));
+    ctx.set_wait_for_ready(true);
+    grpc::health::v1::HealthCheckResponse resp;
+    grpc::Status s = stub->Check(&ctx, {}, &resp);
+    if (s.ok() && resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) return true;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return false;
 }
 
 }  // namespace
+
+std::shared_ptr<grpc::Channel> TestChannel(const std::string& socket) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  return grpc::CreateCustomChannel("unix:" + socket, grpc::InsecureChannelCredentials(), args);
+}
 
 std::string BinaryPath(const std::string& name) {
   if (name == "criactl") return "tools/criactl/criactl";
@@ -144,7 +159,14 @@ Stack::Stack() {
   root_ = mkdtemp(tmpl);
   run_dir_ = root_ + "/run";
   state_dir_ = root_ + "/state";
+  config_file_ = root_ + "/cria.yaml";
+  std::filesystem::create_directories(CniConfigDir());
+  std::filesystem::create_directories(PluginDir());
+  WriteConfig("network:\n  cni_config_dirs: [\"" + CniConfigDir() + "\"]\n" +
+              "  cni_plugin_dirs: [\"" + PluginDir() + "\", \"/usr/lib/cni\"]\n");
 }
+
+void Stack::WriteConfig(const std::string& yaml) { std::ofstream(config_file_) << yaml; }
 
 Stack::~Stack() {
   for (auto& [name, child] : children_) {
@@ -161,7 +183,7 @@ const std::vector<std::string>& Stack::Daemons() {
 }
 
 std::vector<std::string> Stack::CommonFlags() const {
-  return {"--config", "/dev/null",   "--config-dir", root_ + "/cria.d", "--run-dir",
+  return {"--config", config_file_,  "--config-dir", root_ + "/cria.d", "--run-dir",
           run_dir_,   "--state-dir", state_dir_,     "--log-level",     "debug"};
 }
 
@@ -178,8 +200,13 @@ void Stack::Start(const std::string& daemon) {
   for (const auto& f : CommonFlags()) argv.push_back(f);
   children_[daemon].Start(argv, root_ + "/" + daemon + ".log");
   if (!HealthServing(Socket(daemon), milliseconds(10000))) {
-    throw std::runtime_error("cria-" + daemon + " did not serve within 10 s; its log:\n" +
-                             Log(daemon));
+    int status = children_[daemon].Wait(milliseconds(0));
+    std::string state = status == -1 ? "still running"
+                        : WIFEXITED(status)
+                            ? "exited with " + std::to_string(WEXITSTATUS(status))
+                            : "killed by signal " + std::to_string(WTERMSIG(status));
+    throw std::runtime_error("cria-" + daemon + " did not serve within 10 s (" + state +
+                             "); its log:\n" + Log(daemon));
   }
 }
 

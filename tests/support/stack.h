@@ -2,14 +2,21 @@
 // state/run root, each with its log in that root, stopped and removed afterwards.
 #pragma once
 
+#include <grpcpp/channel.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace cria::testing {
+
+// A channel to a daemon's socket for tests: its own subchannel pool and reconnect backoff
+// capped at 200 ms, so a daemon the test restarts is reached again at once (gRPC's
+// default backoff grows to two minutes and is shared by every channel to the path).
+std::shared_ptr<grpc::Channel> TestChannel(const std::string& socket);
 
 // Where the built binaries are, relative to the test's runfiles directory.
 std::string BinaryPath(const std::string& name);
@@ -67,11 +74,18 @@ class Stack {
   const std::string& run_dir() const { return run_dir_; }
   const std::string& state_dir() const { return state_dir_; }
 
-  // The flags every daemon of this stack gets: temp roots, no host config.
+  // The flags every daemon of this stack gets: temp roots and the stack's own config
+  // file, never the host's.
   std::vector<std::string> CommonFlags() const;
+  // Replaces the stack's config file (YAML) before daemons start. By default it points
+  // the CNI config dir at <root>/net.d (empty) and the plugin dirs at <root>/plugins
+  // then /usr/lib/cni.
+  void WriteConfig(const std::string& yaml);
+  std::string CniConfigDir() const { return root_ + "/net.d"; }
+  std::string PluginDir() const { return root_ + "/plugins"; }
 
  private:
-  std::string root_, run_dir_, state_dir_;
+  std::string root_, run_dir_, state_dir_, config_file_;
   std::map<std::string, ChildProcess> children_;
 };
 

@@ -1,5 +1,6 @@
-// The CRI calls the gateway answers itself: Version (who is speaking) and Status (the
-// RuntimeReady and NetworkReady conditions joined from cria-runtime and cria-network).
+// The CRI calls the gateway answers itself: Version (who is speaking), Status (the
+// RuntimeReady and NetworkReady conditions joined from cria-runtime and cria-network) and
+// UpdateRuntimeConfig (the pod CIDR, for cria-network).
 // Every other CRI method is released to CriRouter, which forwards it.
 #pragma once
 
@@ -21,6 +22,12 @@ class CriService : public rpc::PartialService<::runtime::v1::RuntimeService::Cal
   grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* context,
                                    const ::runtime::v1::StatusRequest* request,
                                    ::runtime::v1::StatusResponse* response) override;
+  // The node's pod CIDR goes to cria-network (the only part of the runtime config that
+  // exists in CRI v1).
+  grpc::ServerUnaryReactor* UpdateRuntimeConfig(
+      grpc::CallbackServerContext* context,
+      const ::runtime::v1::UpdateRuntimeConfigRequest* request,
+      ::runtime::v1::UpdateRuntimeConfigResponse* response) override;
 
  private:
   const config::Config& config_;

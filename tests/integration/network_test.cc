@@ -44,7 +44,11 @@ if rec:
     with open(rec + "." + cmd.lower(), "w") as f:
         json.dump(conf, f)
 if cmd == "VERSION":
-    print(json.dumps({"cniVersion": "1.0.0", "supportedVersions": ["0.4.0", "1.0.0"]}))
+    print(json.dumps({"cniVersion": "1.1.0", "supportedVersions": ["0.4.0", "1.0.0", "1.1.0"]}))
+elif cmd == "STATUS" and conf.get("status") == "fail":
+    print(json.dumps({"cniVersion": "1.1.0", "code": 50, "msg": "plugin not available",
+                      "details": "its daemon is down"}))
+    sys.exit(1)
 elif cmd == "ADD":
     mode = conf.get("add", "pass")
     if mode == "fail":
@@ -66,7 +70,8 @@ struct Net {
   std::unique_ptr<netv1::Network::Stub> stub;
 
   // `extra` are plugin objects appended to the bridge chain; `yaml` more config keys.
-  explicit Net(const std::string& extra = "", const std::string& yaml = "") {
+  explicit Net(const std::string& extra = "", const std::string& yaml = "",
+               const std::string& more_ranges = "") {
     // The bridge plugin's isGateway turns on IPv4 forwarding; put it back afterwards.
     ip_forward = ReadSysctl();
     ipam_dir = stack.root() + "/ipam";
@@ -76,7 +81,7 @@ struct Net {
                            R"(", "isGateway": true, "ipMasq": false,
        "ipam": {"type": "host-local", "dataDir": ")" +
                            ipam_dir + R"(", "ranges": [[{"subnet": ")" + SubnetPrefix() +
-                           R"(0/24"}]]}},
+                           R"(0/24"}])" + more_ranges + R"(]}},
       {"type": "portmap", "capabilities": {"portMappings": true}},
       {"type": "loopback"})" +
                            (extra.empty() ? "" : ", " + extra) + "]}";
@@ -425,6 +430,71 @@ TEST_CASE("after a restart the pod is kept, and DEL uses the cached ADD result")
   CHECK(del.find("\"prevResult\"") != std::string::npos);
   CHECK(del.find(pod.ips(0)) != std::string::npos);
   net.CheckNothingLeft();
+}
+
+TEST_CASE("a dual-stack pod gets its IPv4 address first, then its IPv6 one") {
+  std::string v6 = "fd00:c1a:" + std::to_string(getpid() % 9999) + "::";
+  Net net("", "", R"(, [{"subnet": ")" + v6 + R"(/64"}])");
+  netv1::CreatePodNetworkResponse pod;
+  grpc::Status s = net.Create("dual", &pod);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  REQUIRE(pod.ips_size() == 2);
+  CHECK(pod.ips(0).rfind(SubnetPrefix(), 0) == 0);
+  CHECK(pod.ips(1).rfind(v6, 0) == 0);
+  CommandResult addr =
+      InPod(pod.netns_path(), {"/usr/sbin/ip", "-6", "-o", "addr", "show", "eth0"});
+  CHECK(addr.output.find(pod.ips(1)) != std::string::npos);
+  REQUIRE(net.Remove("dual").ok());
+  net.CheckNothingLeft();
+}
+
+TEST_CASE("CNI 1.1: STATUS decides readiness, GC learns the live pods at start") {
+  Stack stack;
+  std::string plugin = stack.PluginDir() + "/cria-test-plugin";
+  std::ofstream(plugin) << kFakePlugin;
+  chmod(plugin.c_str(), 0755);
+  std::string rec = stack.root() + "/v11";
+  auto write_conf = [&](const std::string& status) {
+    std::ofstream(stack.CniConfigDir() + "/10-v11.conflist")
+        << R"({"cniVersion": "1.1.0", "name": "v11", "plugins": [{"type": "cria-test-plugin", )"
+        << R"("status": ")" << status << R"(", "record": ")" << rec << R"("}]})";
+  };
+  write_conf("fail");
+  stack.Start("network");
+  auto stub = netv1::Network::NewStub(TestChannel(stack.Socket("network")));
+  auto ready = [&] {
+    netv1::NetworkStatusResponse r;
+    grpc::ClientContext ctx;
+    REQUIRE(stub->NetworkStatus(&ctx, {}, &r).ok());
+    return r;
+  };
+  netv1::NetworkStatusResponse down = ready();
+  CHECK_FALSE(down.ready());
+  CHECK(down.message().find("plugin not available") != std::string::npos);
+  CHECK(down.message().find("its daemon is down") != std::string::npos);
+  write_conf("ok");
+  CHECK(ready().ready());
+
+  netv1::CreatePodNetworkRequest req;
+  req.set_pod_id("live1");
+  req.set_pod_name("live1");
+  req.set_pod_namespace("default");
+  netv1::CreatePodNetworkResponse resp;
+  grpc::ClientContext ctx;
+  REQUIRE(stub->CreatePodNetwork(&ctx, req, &resp).ok());
+  stack.Kill("network");
+  stack.Start("network");
+  std::string gc = ReadFile(rec + ".gc");
+  INFO(gc);
+  CHECK(gc.find(R"("cni.dev/valid-attachments": [{"containerID": "live1", "ifname": "eth0"}])") !=
+        std::string::npos);
+  stub = netv1::Network::NewStub(TestChannel(stack.Socket("network")));
+  netv1::RemovePodNetworkRequest rm;
+  rm.set_pod_id("live1");
+  netv1::RemovePodNetworkResponse rmresp;
+  grpc::ClientContext ctx2;
+  CHECK(stub->RemovePodNetwork(&ctx2, rm, &rmresp).ok());
 }
 
 TEST_CASE("20 pods set up at once get 20 distinct addresses") {

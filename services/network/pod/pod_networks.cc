@@ -10,6 +10,7 @@
 #include "services/network/cni/chain.h"
 #include "services/network/cni/config.h"
 #include "services/network/cni/result.h"
+#include "services/network/cni/status_gc.h"
 #include "services/network/netns/netns.h"
 
 namespace cria::network::pod {
@@ -115,6 +116,13 @@ Readiness PodNetworks::CheckReady() const {
   if (!plugins.ok()) {
     r.reason = "NetworkPluginNotReady";
     r.message = "cni config not loaded: " + MessageOf(plugins);
+    return r;
+  }
+  // CNI 1.1 plugins can say themselves whether they are ready (e.g. a daemon they need).
+  Status status = cni::StatusNetwork(*picked, net.cni_plugin_dirs, net.plugin_timeout);
+  if (!status.ok()) {
+    r.reason = "NetworkPluginNotReady";
+    r.message = "CNI STATUS: " + MessageOf(status);
     return r;
   }
   r.ready = true;
@@ -305,6 +313,13 @@ RecoveryReport PodNetworks::Recover() {
       report.problems.push_back(MessageOf(s));
     }
   }
+  std::vector<cni::Attachment> live;
+  for (const auto& [name, doc] : loaded->records) {
+    Result<state::PodRecord> record = state::FromJson(doc);
+    if (record.ok() && record->phase == state::Phase::kReady && netns::IsPinned(record->netns)) {
+      live.push_back({record->pod_id, "eth0"});
+    }
+  }
   for (const std::string& name : netns::List(netns_dir_)) {
     if (has_record.count(name) > 0) continue;
     // A pin from a crash before its record existed: nothing ran in it but maybe part of
@@ -326,6 +341,15 @@ RecoveryReport PodNetworks::Recover() {
     } else {
       report.problems.push_back(MessageOf(s));
     }
+  }
+  // CNI 1.1 GC: plugins drop whatever belongs to no live pod (e.g. IPs of pods removed
+  // while cria-network was down and never DELeted).
+  const auto& net = config_.network;
+  cni::LoadedNetworks configs = cni::LoadConfigDir(net.cni_config_dirs);
+  if (Result<cni::NetworkConfig> current = cni::PickNetwork(configs, net.default_network);
+      current.ok()) {
+    Status gc = cni::GcNetwork(*current, live, net.cni_plugin_dirs, net.plugin_timeout);
+    if (!gc.ok()) report.problems.push_back(MessageOf(gc));
   }
   return report;
 }

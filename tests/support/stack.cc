@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -172,7 +173,12 @@ Stack::~Stack() {
   for (auto& [name, child] : children_) {
     if (child.Running()) child.Stop(SIGTERM);
   }
+  // A test that failed half-way may leave pod netns pins: mounts remove_all cannot
+  // delete, holding veths alive. Unpin them first.
   std::error_code ec;
+  for (const auto& pin : std::filesystem::directory_iterator(run_dir_ + "/netns", ec)) {
+    umount2(pin.path().c_str(), MNT_DETACH);
+  }
   std::filesystem::remove_all(root_, ec);
 }
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "libs/log/log.h"
@@ -106,16 +107,22 @@ void PodNetworks::ForgetLock(const std::string& pod_id) {
   locks_.erase(pod_id);
 }
 
+Result<cni::NetworkConfig> PodNetworks::CurrentNetwork() const {
+  const auto& net = config_.network;
+  CRIA_ASSIGN_OR_RETURN(
+      cni::NetworkConfig network,
+      cni::PickNetwork(cni::LoadConfigDir(net.cni_config_dirs), net.default_network), "");
+  CRIA_RETURN_IF_ERROR(cni::CheckPluginsPresent(network, net.cni_plugin_dirs), "");
+  return network;
+}
+
 Readiness PodNetworks::CheckReady() const {
   Readiness r;
   const auto& net = config_.network;
-  cni::LoadedNetworks loaded = cni::LoadConfigDir(net.cni_config_dirs);
-  Result<cni::NetworkConfig> picked = cni::PickNetwork(loaded, net.default_network);
-  Status plugins =
-      picked.ok() ? cni::CheckPluginsPresent(*picked, net.cni_plugin_dirs) : picked.status();
-  if (!plugins.ok()) {
+  Result<cni::NetworkConfig> picked = CurrentNetwork();
+  if (!picked.ok()) {
     r.reason = "NetworkPluginNotReady";
-    r.message = "cni config not loaded: " + MessageOf(plugins);
+    r.message = "cni config not loaded: " + MessageOf(picked.status());
     return r;
   }
   // CNI 1.1 plugins can say themselves whether they are ready (e.g. a daemon they need).
@@ -143,16 +150,10 @@ Result<PodNetworkInfo> PodNetworks::Create(const PodNetworkSpec& spec) {
   }
 
   const auto& net = config_.network;
-  cni::LoadedNetworks loaded = cni::LoadConfigDir(net.cni_config_dirs);
-  Result<cni::NetworkConfig> network = cni::PickNetwork(loaded, net.default_network);
+  Result<cni::NetworkConfig> network = CurrentNetwork();
   if (!network.ok()) {
     return Status(StatusCode::kFailedPrecondition,
                   "network not ready for pod " + spec.pod_id + ": " + MessageOf(network.status()));
-  }
-  Status plugins = cni::CheckPluginsPresent(*network, net.cni_plugin_dirs);
-  if (!plugins.ok()) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "network not ready for pod " + spec.pod_id + ": " + MessageOf(plugins));
   }
   std::string cidrs;
   {
@@ -291,63 +292,58 @@ RecoveryReport PodNetworks::Recover() {
   for (const auto& q : loaded->quarantined) {
     report.problems.push_back("quarantined record " + q.name + ": " + q.reason);
   }
-  std::map<std::string, bool> has_record;
+  const auto& net = config_.network;
+  Result<cni::NetworkConfig> current = CurrentNetwork();
+
+  // 1. Records: keep live pods; undo half-made networks and those whose netns is gone.
+  std::set<std::string> recorded;
+  std::vector<cni::Attachment> live;
   for (const auto& [name, doc] : loaded->records) {
     Result<state::PodRecord> record = state::FromJson(doc);
     if (!record.ok()) {
       report.problems.push_back("record " + name + ": " + MessageOf(record.status()));
       continue;
     }
-    has_record[name] = true;
+    recorded.insert(name);
     if (record->phase == state::Phase::kReady && netns::IsPinned(record->netns)) {
       ++report.kept;
+      live.push_back({record->pod_id, "eth0"});
       continue;
     }
     const char* why = record->phase == state::Phase::kAdding ? "half-made network"
                                                              : "network whose netns is gone";
-    Status s = TearDown(*record);
-    if (s.ok()) {
-      ++report.cleaned;
-      log::Info("recovery: removed " + std::string(why), {{"pod", PodLabel(*record)}});
-    } else {
+    if (Status s = TearDown(*record); !s.ok()) {
       report.problems.push_back(MessageOf(s));
+      continue;
     }
+    ++report.cleaned;
+    log::Info("recovery: removed " + std::string(why), {{"pod", PodLabel(*record)}});
   }
-  std::vector<cni::Attachment> live;
-  for (const auto& [name, doc] : loaded->records) {
-    Result<state::PodRecord> record = state::FromJson(doc);
-    if (record.ok() && record->phase == state::Phase::kReady && netns::IsPinned(record->netns)) {
-      live.push_back({record->pod_id, "eth0"});
-    }
-  }
+
+  // 2. Pins with no record: a crash before the record existed. Nothing ran in them but
+  // maybe part of an ADD; DEL with the current configuration frees what it can.
   for (const std::string& name : netns::List(netns_dir_)) {
-    if (has_record.count(name) > 0) continue;
-    // A pin from a crash before its record existed: nothing ran in it but maybe part of
-    // an ADD; DEL with the current configuration frees what it can.
-    const auto& net = config_.network;
-    cni::LoadedNetworks configs = cni::LoadConfigDir(net.cni_config_dirs);
-    Result<cni::NetworkConfig> network = cni::PickNetwork(configs, net.default_network);
+    if (recorded.count(name) > 0) continue;
     std::string path = NetnsPath(name);
-    if (network.ok()) {
+    if (current.ok()) {
       cni::RuntimeConf conf;
       conf.container_id = name;
       conf.netns = netns::IsPinned(path) ? path : "";
-      (void)cni::DelNetwork(*network, conf, std::nullopt, net.cni_plugin_dirs, net.plugin_timeout);
+      Status del =
+          cni::DelNetwork(*current, conf, std::nullopt, net.cni_plugin_dirs, net.plugin_timeout);
+      if (!del.ok()) log::Debug("recovery: DEL of an unrecorded netns", {{"error", del}});
     }
-    Status s = netns::Remove(path);
-    if (s.ok()) {
-      ++report.cleaned;
-      log::Info("recovery: removed netns with no record", {{"netns", path}});
-    } else {
+    if (Status s = netns::Remove(path); !s.ok()) {
       report.problems.push_back(MessageOf(s));
+      continue;
     }
+    ++report.cleaned;
+    log::Info("recovery: removed netns with no record", {{"netns", path}});
   }
-  // CNI 1.1 GC: plugins drop whatever belongs to no live pod (e.g. IPs of pods removed
+
+  // 3. CNI 1.1 GC: plugins drop whatever belongs to no live pod (e.g. IPs of pods removed
   // while cria-network was down and never DELeted).
-  const auto& net = config_.network;
-  cni::LoadedNetworks configs = cni::LoadConfigDir(net.cni_config_dirs);
-  if (Result<cni::NetworkConfig> current = cni::PickNetwork(configs, net.default_network);
-      current.ok()) {
+  if (current.ok()) {
     Status gc = cni::GcNetwork(*current, live, net.cni_plugin_dirs, net.plugin_timeout);
     if (!gc.ok()) report.problems.push_back(MessageOf(gc));
   }

@@ -12,6 +12,7 @@
 #include "libs/config/config.h"
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
+#include "services/network/cni/config.h"
 #include "services/network/pod/capabilities.h"
 #include "services/network/state/pod_record.h"
 
@@ -67,6 +68,9 @@ class PodNetworks {
  private:
   std::shared_ptr<std::mutex> LockFor(const std::string& pod_id);
   void ForgetLock(const std::string& pod_id);
+  // The network pods join now: the first valid configuration (or the configured name)
+  // whose plugins are all installed.
+  Result<cni::NetworkConfig> CurrentNetwork() const;
   Result<state::PodRecord> ReadRecord(const std::string& pod_id) const;
   Status TearDown(const state::PodRecord& record);
   Status WriteTemplate(const std::string& pod_cidrs) const;

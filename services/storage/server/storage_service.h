@@ -1,24 +1,35 @@
-// cria.storage.v1.Storage: the internal API of cria-storage. This first version answers
-// ServiceInfo; layer and rootfs calls arrive with the storage service (issue 5) and
-// until then reach the server's fallback, which answers UNIMPLEMENTED by name.
+// cria.storage.v1.Storage: turns requests into store::LayerStore calls. Unpacking a layer
+// takes seconds, so calls run on a bounded worker pool, never on gRPC's threads.
 #pragma once
+
+#include <boost/asio/thread_pool.hpp>
 
 #include "cria/storage/v1/storage.grpc.pb.h"
 #include "libs/daemon/identity.h"
 #include "libs/rpc/unimplemented.h"
+#include "services/storage/store/layer_store.h"
 
 namespace cria::storage {
 
 class StorageService : public rpc::PartialService<v1::Storage::CallbackService> {
  public:
-  explicit StorageService(const daemon::Identity& identity);
+  StorageService(const daemon::Identity& identity, store::LayerStore& layers);
+  ~StorageService() override;
 
   grpc::ServerUnaryReactor* ServiceInfo(grpc::CallbackServerContext* context,
                                         const info::v1::ServiceInfoRequest* request,
                                         info::v1::ServiceInfoResponse* response) override;
+  grpc::ServerUnaryReactor* ApplyLayer(grpc::CallbackServerContext* context,
+                                       const v1::ApplyLayerRequest* request,
+                                       v1::ApplyLayerResponse* response) override;
+  grpc::ServerUnaryReactor* LayerStatus(grpc::CallbackServerContext* context,
+                                        const v1::LayerStatusRequest* request,
+                                        v1::LayerStatusResponse* response) override;
 
  private:
   const daemon::Identity& identity_;
+  store::LayerStore& layers_;
+  boost::asio::thread_pool workers_;
 };
 
 }  // namespace cria::storage

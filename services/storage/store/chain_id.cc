@@ -1,0 +1,35 @@
+#include "services/storage/store/chain_id.h"
+
+#include "services/storage/layers/digest.h"
+
+namespace cria::storage::store {
+
+bool IsDigest(const std::string& text) {
+  constexpr std::string_view kPrefix = "sha256:";
+  if (text.size() != kPrefix.size() + 64 || text.compare(0, kPrefix.size(), kPrefix) != 0) {
+    return false;
+  }
+  for (size_t i = kPrefix.size(); i < text.size(); ++i) {
+    char c = text[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string DigestHex(const std::string& digest) { return digest.substr(digest.find(':') + 1); }
+
+Result<std::string> ChainId(const std::string& parent, const std::string& diff_id) {
+  if (!IsDigest(diff_id)) {
+    return Status(StatusCode::kInvalidArgument, "\"" + diff_id + "\" is not a sha256 digest");
+  }
+  if (parent.empty()) return diff_id;
+  if (!IsDigest(parent)) {
+    return Status(StatusCode::kInvalidArgument, "\"" + parent + "\" is not a sha256 chain ID");
+  }
+  layers::Sha256 sha;
+  std::string text = parent + " " + diff_id;
+  sha.Update(text.data(), text.size());
+  return sha.Finish();
+}
+
+}  // namespace cria::storage::store

@@ -1,0 +1,72 @@
+// The layer store of cria-storage, keyed by chain ID (DESIGN.md section 3):
+//   <storage>/layers/<chain hex>/diff/   the layer's own files (overlay format: OCI
+//                                        whiteouts as overlay whiteouts)
+//   <storage>/layer-records/<hex>.json   present only once the layer is complete
+//   <storage>/tmp/                       applies in progress; emptied at start
+// An apply unpacks into tmp/, renames into layers/ and then writes the record, so a
+// crash at any point leaves either no layer or a whole one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libs/records/record_dir.h"
+#include "libs/status/status.h"
+
+namespace cria::storage::store {
+
+struct LayerInfo {
+  std::string chain_id;
+  std::string diff_id;
+  std::string parent;  // chain ID of the layer below; empty for a bottom layer
+  uint64_t size = 0;   // bytes of the uncompressed tar stream
+  std::string diff_dir;
+};
+
+struct ApplyRequest {
+  std::string parent;            // chain ID; empty for a bottom layer
+  std::string blob_path;         // the compressed (or plain) layer blob
+  std::string expected_diff_id;  // from the image config; empty: not known
+};
+
+struct ApplyOutcome {
+  LayerInfo layer;
+  bool already_present = false;  // nothing was read: the chain was there
+};
+
+struct StoreRecovery {
+  std::vector<std::string> removed;   // temp dirs and layer dirs without a record
+  std::vector<std::string> problems;  // quarantined records and the like
+  int layers = 0;
+};
+
+class LayerStore {
+ public:
+  explicit LayerStore(std::string root);  // <state_dir>/storage
+
+  Status Init();
+  // Drops leftovers of applies a crash interrupted and loads the complete layers.
+  StoreRecovery Recover();
+
+  // Applies a layer blob on top of `parent`. When the expected diffID is given and its
+  // chain is present, returns at once without reading the blob. FailedPrecondition when
+  // the parent is not present; the diffID is checked against expected_diff_id.
+  Result<ApplyOutcome> Apply(const ApplyRequest& request);
+
+  std::optional<LayerInfo> Get(const std::string& chain_id) const;
+  std::vector<LayerInfo> List() const;
+
+ private:
+  std::string LayerDir(const std::string& chain_id) const;
+
+  std::string root_;
+  records::RecordDir records_;
+  mutable std::mutex mu_;
+  std::map<std::string, LayerInfo> layers_;  // guarded by mu_
+};
+
+}  // namespace cria::storage::store

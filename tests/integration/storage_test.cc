@@ -1,0 +1,130 @@
+// cria-storage through its gRPC API: layers applied onto their parents, found again,
+// and a kill -9 in the middle of an apply that leaves no half layer.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "cria/storage/v1/storage.grpc.pb.h"
+#include "tests/support/stack.h"
+
+namespace cria::testing {
+namespace {
+
+using std::chrono::milliseconds;
+namespace fs = std::filesystem;
+namespace stv1 = cria::storage::v1;
+
+std::string Sh(const std::string& script) {
+  CommandResult r = RunCommand({"/bin/sh", "-c", script});
+  INFO(script << "\n" << r.error);
+  REQUIRE(r.exit_code == 0);
+  return r.output;
+}
+
+// Builds a gzip layer from a shell snippet run in an empty dir; returns blob and diffID.
+std::pair<std::string, std::string> MakeLayer(const Stack& stack, const std::string& name,
+                                              const std::string& populate) {
+  std::string src = stack.root() + "/src-" + name;
+  fs::create_directories(src);
+  Sh("cd " + src + " && " + populate);
+  std::string tar = stack.root() + "/" + name + ".tar";
+  Sh("tar --numeric-owner -C " + src + " -cf " + tar + " . && gzip -1 -kn " + tar + " && rm -rf " +
+     src);
+  std::string hex = Sh("sha256sum " + tar + " | cut -d' ' -f1 && rm " + tar);
+  hex.pop_back();
+  return {tar + ".gz", "sha256:" + hex};
+}
+
+grpc::Status Apply(stv1::Storage::Stub& stub, const std::string& parent, const std::string& blob,
+                   const std::string& expected, stv1::ApplyLayerResponse* resp) {
+  stv1::ApplyLayerRequest req;
+  req.set_parent_chain_id(parent);
+  req.set_blob_path(blob);
+  req.set_expected_diff_id(expected);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + milliseconds(60000));
+  return stub.ApplyLayer(&ctx, req, resp);
+}
+
+bool Present(stv1::Storage::Stub& stub, const std::string& chain) {
+  stv1::LayerStatusRequest req;
+  req.set_chain_id(chain);
+  stv1::LayerStatusResponse resp;
+  grpc::ClientContext ctx;
+  REQUIRE(stub.LayerStatus(&ctx, req, &resp).ok());
+  return resp.present();
+}
+
+TEST_CASE("layers apply through cria-storage and are found again after a restart") {
+  Stack stack;
+  stack.Start("storage");
+  auto stub = stv1::Storage::NewStub(TestChannel(stack.Socket("storage")));
+  auto [base, base_diff] = MakeLayer(stack, "base", "mkdir etc && echo cria > etc/os-release");
+  auto [top, top_diff] = MakeLayer(stack, "top", "mkdir bin && echo run > bin/app");
+
+  stv1::ApplyLayerResponse b, t, again;
+  grpc::Status s = Apply(*stub, "", base, base_diff, &b);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(b.chain_id() == base_diff);
+  CHECK(b.diff_id() == base_diff);
+  REQUIRE(Apply(*stub, b.chain_id(), top, top_diff, &t).ok());
+  CHECK(t.chain_id() != t.diff_id());
+  CHECK(Present(*stub, t.chain_id()));
+
+  stack.Kill("storage");
+  stack.Start("storage");
+  stub = stv1::Storage::NewStub(TestChannel(stack.Socket("storage")));
+  CHECK(Present(*stub, t.chain_id()));
+  REQUIRE(Apply(*stub, b.chain_id(), "/gone/blob.tar.gz", top_diff, &again).ok());
+  CHECK(again.already_present());
+
+  stv1::ApplyLayerResponse bad;
+  s = Apply(*stub, "sha256:" + std::string(64, 'e'), top, "", &bad);
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_CASE("cria-storage killed during an apply: no half layer, and the apply can be redone") {
+  Stack stack;
+  stack.Start("storage");
+  auto stub = stv1::Storage::NewStub(TestChannel(stack.Socket("storage")));
+  // Big enough that unpacking takes a while: 1 GiB of zeros (a 1 MiB blob).
+  auto [blob, diff] =
+      MakeLayer(stack, "big", "dd if=/dev/zero of=big bs=1M count=1024 2>/dev/null");
+  auto pending = std::async(std::launch::async, [&, blob = blob, diff = diff] {
+    stv1::ApplyLayerResponse r;
+    return Apply(*stub, "", blob, diff, &r);
+  });
+  std::string tmp = stack.state_dir() + "/storage/tmp";
+  bool unpacking = false;
+  for (int i = 0; i < 2000 && !unpacking; ++i) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(tmp, ec)) {
+      if (fs::exists(e.path() / "diff" / "big", ec)) unpacking = true;
+    }
+    if (!unpacking) std::this_thread::sleep_for(milliseconds(2));
+  }
+  REQUIRE(unpacking);
+  stack.Kill("storage");
+  CHECK_FALSE(pending.get().ok());
+
+  stack.Start("storage");
+  stub = stv1::Storage::NewStub(TestChannel(stack.Socket("storage")));
+  CHECK_FALSE(Present(*stub, diff));
+  CHECK(fs::is_empty(tmp));
+  CHECK(fs::is_empty(stack.state_dir() + "/storage/layers"));
+  CHECK(stack.Log("storage").find("removed_leftovers=1") != std::string::npos);
+
+  stv1::ApplyLayerResponse redo;
+  grpc::Status s = Apply(*stub, "", blob, diff, &redo);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(redo.chain_id() == diff);
+  CHECK(fs::file_size(stack.state_dir() + "/storage/layers/" + diff.substr(7) + "/diff/big") ==
+        (1ull << 30));
+}
+
+}  // namespace
+}  // namespace cria::testing

@@ -29,7 +29,9 @@ struct GatewaySection {
 };
 
 struct ImageSection {};
-struct StorageSection {};
+struct StorageSection {
+  std::string driver = "auto";
+};
 struct NetworkSection {
   std::vector<std::string> cni_config_dirs = {"/etc/cni/net.d"};
   std::vector<std::string> cni_plugin_dirs = {"/opt/cni/bin", "/usr/lib/cni"};

@@ -186,6 +186,13 @@ std::vector<KeyDef> BuildSchema() {
       "How long Status waits for each backend's answer before it reports that\n"
       "backend's condition as false.",
       [](Config& c) -> Duration& { return c.gateway.status_timeout; }, Duration(1)));
+  // storage
+  keys.push_back(StringKey(
+      "storage", "driver",
+      "overlay, vfs (full copies, for filesystems where overlay cannot run), or auto\n"
+      "(overlay when a probe mount works). A store keeps the driver it was made with.",
+      [](Config& c) -> std::string& { return c.storage.driver; },
+      OneOf({"auto", "overlay", "vfs"})));
   // network
   keys.push_back(StringListKey(
       "network", "cni_config_dirs",

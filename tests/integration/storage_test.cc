@@ -126,5 +126,74 @@ TEST_CASE("cria-storage killed during an apply: no half layer, and the apply can
         (1ull << 30));
 }
 
+TEST_CASE("container rootfs through cria-storage: counted mounts survive a restart") {
+  Stack stack;
+  stack.Start("storage");
+  auto stub = stv1::Storage::NewStub(TestChannel(stack.Socket("storage")));
+  auto [base, base_diff] = MakeLayer(stack, "base", "mkdir etc && echo cria > etc/os-release");
+  stv1::ApplyLayerResponse layer;
+  REQUIRE(Apply(*stub, "", base, base_diff, &layer).ok());
+
+  stv1::CreateRootfsRequest create;
+  create.set_container_id("ctr1");
+  create.set_top_layer(layer.chain_id());
+  stv1::CreateRootfsResponse created;
+  grpc::ClientContext c1;
+  grpc::Status s = stub->CreateRootfs(&c1, create, &created);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  auto mount = [&]() {
+    stv1::MountRootfsRequest req;
+    req.set_container_id("ctr1");
+    stv1::MountRootfsResponse resp;
+    grpc::ClientContext ctx;
+    REQUIRE(stub->MountRootfs(&ctx, req, &resp).ok());
+    return resp;
+  };
+  stv1::MountRootfsResponse first = mount();
+  CHECK(first.path() == created.path());
+  CHECK(first.mounts() == 1);
+  CHECK(mount().mounts() == 2);
+  std::ifstream release(first.path() + "/etc/os-release");
+  std::string word;
+  release >> word;
+  CHECK(word == "cria");
+
+  // A restart keeps the rootfs and its mount; its user unmounts it once.
+  stack.Kill("storage");
+  stack.Start("storage");
+  stub = stv1::Storage::NewStub(TestChannel(stack.Socket("storage")));
+  CHECK(fs::exists(first.path() + "/etc/os-release"));
+  stv1::UnmountRootfsRequest un;
+  un.set_container_id("ctr1");
+  stv1::UnmountRootfsResponse unresp;
+  grpc::ClientContext c2;
+  REQUIRE(stub->UnmountRootfs(&c2, un, &unresp).ok());
+  CHECK_FALSE(fs::exists(first.path() + "/etc/os-release"));
+
+  grpc::ClientContext c3;
+  s = stub->CreateRootfs(&c3, create, &created);
+  CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  stv1::RemoveRootfsRequest rm;
+  rm.set_container_id("ctr1");
+  stv1::RemoveRootfsResponse rmresp;
+  grpc::ClientContext c4;
+  REQUIRE(stub->RemoveRootfs(&c4, rm, &rmresp).ok());
+  CHECK(Present(*stub, layer.chain_id()));  // the layer stays
+}
+
+TEST_CASE("a store made with one driver refuses to start with another") {
+  Stack stack;
+  stack.WriteConfig("storage:\n  driver: overlay\n");
+  stack.Start("storage");
+  stack.Terminate("storage");
+  stack.WriteConfig("storage:\n  driver: vfs\n");
+  std::vector<std::string> argv = {BinaryPath("storage")};
+  for (const auto& f : stack.CommonFlags()) argv.push_back(f);
+  CommandResult r = RunCommand(argv);
+  CHECK(r.exit_code == 1);
+  CHECK(r.error.find("storage.driver is vfs but the store") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace cria::testing

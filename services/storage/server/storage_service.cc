@@ -12,9 +12,11 @@ constexpr int kWorkers = 4;
 
 }  // namespace
 
-StorageService::StorageService(const daemon::Identity& identity, store::LayerStore& layers)
-    : identity_(identity), layers_(layers), workers_(kWorkers) {
-  ServeOnly("cria.storage.v1.Storage", {"ServiceInfo", "ApplyLayer", "LayerStatus"});
+StorageService::StorageService(const daemon::Identity& identity, store::LayerStore& layers,
+                               store::RootfsStore& rootfs)
+    : identity_(identity), layers_(layers), rootfs_(rootfs), workers_(kWorkers) {
+  ServeOnly("cria.storage.v1.Storage", {"ServiceInfo", "ApplyLayer", "LayerStatus", "CreateRootfs",
+                                        "MountRootfs", "UnmountRootfs", "RemoveRootfs"});
 }
 
 StorageService::~StorageService() { workers_.join(); }
@@ -54,6 +56,51 @@ grpc::ServerUnaryReactor* StorageService::LayerStatus(grpc::CallbackServerContex
   }
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::CreateRootfs(grpc::CallbackServerContext* context,
+                                                       const v1::CreateRootfsRequest* request,
+                                                       v1::CreateRootfsResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  // vfs copies the image here: a worker, not a gRPC thread.
+  boost::asio::post(workers_, [this, reactor, request, response] {
+    Result<store::RootfsInfo> info =
+        rootfs_.Create(request->container_id(), request->top_layer(), request->read_only());
+    if (info.ok()) response->set_path(info->path);
+    reactor->Finish(ToGrpc(info.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::MountRootfs(grpc::CallbackServerContext* context,
+                                                      const v1::MountRootfsRequest* request,
+                                                      v1::MountRootfsResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  Result<store::RootfsInfo> info = rootfs_.Mount(request->container_id());
+  if (info.ok()) {
+    response->set_path(info->path);
+    response->set_mounts(info->mounts);
+  }
+  reactor->Finish(ToGrpc(info.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::UnmountRootfs(grpc::CallbackServerContext* context,
+                                                        const v1::UnmountRootfsRequest* request,
+                                                        v1::UnmountRootfsResponse*) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpc(rootfs_.Unmount(request->container_id())));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::RemoveRootfs(grpc::CallbackServerContext* context,
+                                                       const v1::RemoveRootfsRequest* request,
+                                                       v1::RemoveRootfsResponse*) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request] {
+    reactor->Finish(ToGrpc(rootfs_.Remove(request->container_id())));
+  });
   return reactor;
 }
 

@@ -8,12 +8,14 @@
 #include "libs/daemon/identity.h"
 #include "libs/rpc/unimplemented.h"
 #include "services/storage/store/layer_store.h"
+#include "services/storage/store/rootfs_store.h"
 
 namespace cria::storage {
 
 class StorageService : public rpc::PartialService<v1::Storage::CallbackService> {
  public:
-  StorageService(const daemon::Identity& identity, store::LayerStore& layers);
+  StorageService(const daemon::Identity& identity, store::LayerStore& layers,
+                 store::RootfsStore& rootfs);
   ~StorageService() override;
 
   grpc::ServerUnaryReactor* ServiceInfo(grpc::CallbackServerContext* context,
@@ -25,10 +27,23 @@ class StorageService : public rpc::PartialService<v1::Storage::CallbackService> 
   grpc::ServerUnaryReactor* LayerStatus(grpc::CallbackServerContext* context,
                                         const v1::LayerStatusRequest* request,
                                         v1::LayerStatusResponse* response) override;
+  grpc::ServerUnaryReactor* CreateRootfs(grpc::CallbackServerContext* context,
+                                         const v1::CreateRootfsRequest* request,
+                                         v1::CreateRootfsResponse* response) override;
+  grpc::ServerUnaryReactor* MountRootfs(grpc::CallbackServerContext* context,
+                                        const v1::MountRootfsRequest* request,
+                                        v1::MountRootfsResponse* response) override;
+  grpc::ServerUnaryReactor* UnmountRootfs(grpc::CallbackServerContext* context,
+                                          const v1::UnmountRootfsRequest* request,
+                                          v1::UnmountRootfsResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveRootfs(grpc::CallbackServerContext* context,
+                                         const v1::RemoveRootfsRequest* request,
+                                         v1::RemoveRootfsResponse* response) override;
 
  private:
   const daemon::Identity& identity_;
   store::LayerStore& layers_;
+  store::RootfsStore& rootfs_;
   boost::asio::thread_pool workers_;
 };
 

@@ -74,15 +74,41 @@ Status CheckBlob(const std::string& path) {
 
 }  // namespace
 
-LayerStore::LayerStore(std::string root)
-    : root_(std::move(root)), records_(root_ + "/layer-records") {}
+LayerStore::LayerStore(std::string root, drivers::Driver& driver)
+    : root_(std::move(root)), driver_(driver), records_(root_ + "/layer-records") {}
+
+std::string LayerStore::LinkPath(const std::string& chain_id) const {
+  return root_ + "/l/" + DigestHex(chain_id).substr(0, 16);
+}
+
+Status LayerStore::EnsureLink(const std::string& chain_id) const {
+  std::string link = LinkPath(chain_id);
+  std::string target = "../layers/" + DigestHex(chain_id) + "/diff";
+  unlink(link.c_str());
+  if (symlink(target.c_str(), link.c_str()) != 0) return ErrnoStatus(errno, "link " + link);
+  return OkStatus();
+}
+
+Result<std::vector<std::string>> LayerStore::LowerDirs(const std::string& chain_id) const {
+  std::vector<std::string> dirs;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (std::string id = chain_id; !id.empty();) {
+    auto it = layers_.find(id);
+    if (it == layers_.end()) {
+      return Status(StatusCode::kNotFound, "layer " + id + " is not present");
+    }
+    dirs.push_back(LinkPath(id));
+    id = it->second.parent;
+  }
+  return dirs;
+}
 
 std::string LayerStore::LayerDir(const std::string& chain_id) const {
   return root_ + "/layers/" + DigestHex(chain_id);
 }
 
 Status LayerStore::Init() {
-  for (const char* sub : {"/layers", "/tmp"}) {
+  for (const char* sub : {"/layers", "/tmp", "/l"}) {
     std::error_code ec;
     fs::create_directories(root_ + sub, ec);
     if (ec) return ErrnoStatus(ec.value(), "create " + root_ + sub);
@@ -118,6 +144,7 @@ StoreRecovery LayerStore::Recover() {
       report.problems.push_back("layer " + layer->chain_id + " had a record but no files");
       continue;
     }
+    if (Status s = EnsureLink(layer->chain_id); !s.ok()) report.problems.push_back(MessageOf(s));
     found[layer->chain_id] = *layer;
   }
   // A layer dir with no record: a crash between the rename and the record.
@@ -175,8 +202,14 @@ Result<ApplyOutcome> LayerStore::Apply(const ApplyRequest& request) {
     (void)RemoveTree(tmp);
     return s;
   }
+  std::string parent_diff;
+  if (!request.parent.empty()) parent_diff = Get(request.parent)->diff_dir;
+  if (Status s = driver_.PrepareLayer(parent_diff, tmp + "/diff"); !s.ok()) {
+    (void)RemoveTree(tmp);
+    return Annotate(s, what);
+  }
   layers::ApplyOptions options;
-  options.whiteouts = layers::WhiteoutMode::kOverlay;
+  options.whiteouts = driver_.Whiteouts();
   options.expected_diff_id = request.expected_diff_id;
   Result<layers::ApplyResult> applied =
       layers::ApplyLayer(request.blob_path, tmp + "/diff", options);
@@ -204,7 +237,8 @@ Result<ApplyOutcome> LayerStore::Apply(const ApplyRequest& request) {
     (void)RemoveTree(tmp);
     return Annotate(s, what);
   }
-  Status recorded = records_.Write(DigestHex(layer.chain_id), ToRecord(layer));
+  Status recorded = EnsureLink(layer.chain_id);
+  if (recorded.ok()) recorded = records_.Write(DigestHex(layer.chain_id), ToRecord(layer));
   if (!recorded.ok()) {
     (void)RemoveTree(dir);
     return Annotate(recorded, what);

@@ -1,6 +1,7 @@
 // The layer store of cria-storage, keyed by chain ID (DESIGN.md section 3):
-//   <storage>/layers/<chain hex>/diff/   the layer's own files (overlay format: OCI
-//                                        whiteouts as overlay whiteouts)
+//   <storage>/layers/<chain hex>/diff/   the layer's files, in the driver's format
+//   <storage>/l/<16 hex>                 short link to a diff dir, so that overlay mount
+//                                        options of long chains fit in one page
 //   <storage>/layer-records/<hex>.json   present only once the layer is complete
 //   <storage>/tmp/                       applies in progress; emptied at start
 // An apply unpacks into tmp/, renames into layers/ and then writes the record, so a
@@ -16,6 +17,7 @@
 
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
+#include "services/storage/drivers/driver.h"
 
 namespace cria::storage::store {
 
@@ -46,7 +48,8 @@ struct StoreRecovery {
 
 class LayerStore {
  public:
-  explicit LayerStore(std::string root);  // <state_dir>/storage
+  // `root` is <state_dir>/storage; the driver decides the layer format.
+  LayerStore(std::string root, drivers::Driver& driver);
 
   Status Init();
   // Drops leftovers of applies a crash interrupted and loads the complete layers.
@@ -59,11 +62,17 @@ class LayerStore {
 
   std::optional<LayerInfo> Get(const std::string& chain_id) const;
   std::vector<LayerInfo> List() const;
+  // The dirs a rootfs on `chain_id` stacks, top layer first (short link paths);
+  // NotFound when a layer of the chain is missing.
+  Result<std::vector<std::string>> LowerDirs(const std::string& chain_id) const;
 
  private:
   std::string LayerDir(const std::string& chain_id) const;
+  std::string LinkPath(const std::string& chain_id) const;
+  Status EnsureLink(const std::string& chain_id) const;
 
   std::string root_;
+  drivers::Driver& driver_;
   records::RecordDir records_;
   mutable std::mutex mu_;
   std::map<std::string, LayerInfo> layers_;  // guarded by mu_

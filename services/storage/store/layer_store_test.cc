@@ -8,12 +8,19 @@
 #include <sstream>
 
 #include "libs/process/process.h"
+#include "services/storage/drivers/driver.h"
 #include "services/storage/store/chain_id.h"
 
 namespace cria::storage::store {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The layer store with the overlay driver (the vfs one is covered by rootfs_store_test).
+drivers::Driver& Overlay() {
+  static std::unique_ptr<drivers::Driver> d = std::move(drivers::MakeDriver("overlay", "").value());
+  return *d;
+}
 
 struct TempDir {
   TempDir() {
@@ -73,7 +80,7 @@ TEST_CASE("layers apply onto their parents, are found again, and survive a resta
   auto [top_blob, top_diff] = MakeLayer(dir.path, "top", {{"app/run.sh", "echo hi\n"}});
   std::string root = dir.path + "/storage";
   {
-    LayerStore store(root);
+    LayerStore store(root, Overlay());
     REQUIRE(store.Init().ok());
     store.Recover();
     Result<ApplyOutcome> base = store.Apply({"", base_blob, ""});
@@ -97,7 +104,7 @@ TEST_CASE("layers apply onto their parents, are found again, and survive a resta
     CHECK(again->already_present);
     CHECK(again->layer.chain_id == top->layer.chain_id);
   }
-  LayerStore restarted(root);
+  LayerStore restarted(root, Overlay());
   REQUIRE(restarted.Init().ok());
   StoreRecovery rec = restarted.Recover();
   CHECK(rec.layers == 2);
@@ -108,7 +115,7 @@ TEST_CASE("layers apply onto their parents, are found again, and survive a resta
 TEST_CASE("a failed apply leaves no layer and no temp dir") {
   TempDir dir;
   auto [blob, diff] = MakeLayer(dir.path, "l", {{"f", "x"}});
-  LayerStore store(dir.path + "/storage");
+  LayerStore store(dir.path + "/storage", Overlay());
   REQUIRE(store.Init().ok());
   store.Recover();
   std::string wrong = "sha256:" + std::string(64, '0');
@@ -124,7 +131,7 @@ TEST_CASE("a failed apply leaves no layer and no temp dir") {
 TEST_CASE("bad requests are refused naming the problem") {
   TempDir dir;
   auto [blob, diff] = MakeLayer(dir.path, "l", {{"f", "x"}});
-  LayerStore store(dir.path + "/storage");
+  LayerStore store(dir.path + "/storage", Overlay());
   REQUIRE(store.Init().ok());
   store.Recover();
   Result<ApplyOutcome> orphan = store.Apply({"sha256:" + std::string(64, 'c'), blob, ""});
@@ -140,7 +147,7 @@ TEST_CASE("leftovers of an interrupted apply are removed at start") {
   std::string root = dir.path + "/storage";
   fs::create_directories(root + "/tmp/apply-half/diff/usr");
   fs::create_directories(root + "/layers/" + std::string(64, 'd') + "/diff");  // no record
-  LayerStore store(root);
+  LayerStore store(root, Overlay());
   REQUIRE(store.Init().ok());
   StoreRecovery rec = store.Recover();
   CHECK(rec.removed.size() == 2);

@@ -3,6 +3,7 @@
 #include "libs/daemon/daemon.h"
 #include "services/gateway/backends/backend.h"
 #include "services/gateway/proxy/router.h"
+#include "services/gateway/server/cri_image_service.h"
 #include "services/gateway/server/cri_service.h"
 #include "services/gateway/server/gateway_service.h"
 
@@ -12,9 +13,11 @@ int main(int argc, char** argv) {
   const cria::config::Config& config = daemon.config();
   cria::gateway::Backends backends(config);
   cria::gateway::CriService cri(config, backends);
+  cria::gateway::CriImageService cri_images(config, backends);
   cria::gateway::GatewayService gateway(daemon.identity(), config, backends);
   cria::gateway::CriRouter router(backends, config.gateway.backend_wait_timeout);
   daemon.server().AddService(&cri);
+  daemon.server().AddService(&cri_images);
   daemon.server().AddService(&gateway);
   daemon.server().SetGenericService(&router);
   return daemon.Serve({cria::config::SocketPath(config, cria::config::Daemon::kGateway),

@@ -137,6 +137,21 @@ TEST_CASE("RuntimeConfig reaches cria-runtime; calls not implemented yet say so 
   CHECK(s.error_message() ==
         "cria-runtime does not implement /runtime.v1.RuntimeService/RunPodSandbox yet");
 
+  // ImageFsInfo is answered from cria-storage's usage.
+  grpc::ClientContext ctx5;
+  cri::ImageFsInfoResponse fs_info;
+  grpc::Status fs_status = image->ImageFsInfo(&ctx5, {}, &fs_info);
+  INFO(fs_status.error_message());
+  REQUIRE(fs_status.ok());
+  REQUIRE(fs_info.image_filesystems_size() == 1);
+  CHECK(fs_info.image_filesystems(0).fs_id().mountpoint() ==
+        stack.state_dir() + "/storage/layers");
+  CHECK(fs_info.image_filesystems(0).inodes_used().value() >= 1);
+  CHECK(fs_info.image_filesystems(0).timestamp() > 0);
+  REQUIRE(fs_info.container_filesystems_size() == 1);
+  CHECK(fs_info.container_filesystems(0).fs_id().mountpoint() ==
+        stack.state_dir() + "/storage/containers");
+
   grpc::ClientContext ctx2;
   cri::PullImageResponse pull;
   s = image->PullImage(&ctx2, {}, &pull);

@@ -180,6 +180,31 @@ TEST_CASE("container rootfs through cria-storage: counted mounts survive a resta
   grpc::ClientContext c4;
   REQUIRE(stub->RemoveRootfs(&c4, rm, &rmresp).ok());
   CHECK(Present(*stub, layer.chain_id()));  // the layer stays
+
+  // Pinned, it survives GC; unpinned and unused, it goes.
+  stv1::PinLayerRequest pin;
+  pin.set_chain_id(layer.chain_id());
+  pin.set_holder("image:test");
+  stv1::PinLayerResponse pinned;
+  grpc::ClientContext c5;
+  REQUIRE(stub->PinLayer(&c5, pin, &pinned).ok());
+  auto gc = [&] {
+    stv1::GarbageCollectResponse resp;
+    grpc::ClientContext ctx;
+    REQUIRE(stub->GarbageCollect(&ctx, {}, &resp).ok());
+    return resp;
+  };
+  CHECK(gc().removed_size() == 0);
+  stv1::UnpinLayerRequest unpin;
+  unpin.set_chain_id(layer.chain_id());
+  unpin.set_holder("image:test");
+  stv1::UnpinLayerResponse unpinned;
+  grpc::ClientContext c6;
+  REQUIRE(stub->UnpinLayer(&c6, unpin, &unpinned).ok());
+  stv1::GarbageCollectResponse freed = gc();
+  CHECK(freed.removed_size() == 1);
+  CHECK(freed.bytes_freed() > 0);
+  CHECK_FALSE(Present(*stub, layer.chain_id()));
 }
 
 TEST_CASE("a store made with one driver refuses to start with another") {

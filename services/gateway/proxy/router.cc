@@ -10,7 +10,7 @@ CriRouter::CriRouter(Backends& backends, std::chrono::milliseconds max_wait) : m
   // Make sure the CRI descriptors are linked in and registered.
   (void)::runtime::v1::VersionRequest::descriptor();
   AddService("runtime.v1.RuntimeService", backends.runtime);
-  // ImageFsInfo goes to cria-image as well until cria-storage reports usage (issue 5).
+  // (ImageFsInfo never gets here: CriImageService answers it from cria-storage.)
   AddService("runtime.v1.ImageService", backends.image);
 }
 

@@ -1,8 +1,10 @@
 #include "services/storage/server/storage_service.h"
 
 #include <boost/asio/post.hpp>
+#include <chrono>
 
 #include "libs/status/grpc_status.h"
+#include "services/storage/store/usage.h"
 
 namespace cria::storage {
 namespace {
@@ -10,13 +12,26 @@ namespace {
 // Layers of one pull are applied in order, but several pulls can run at once.
 constexpr int kWorkers = 4;
 
+Status Measure(const std::string& dir, v1::FilesystemUsage* out) {
+  Result<store::Usage> usage = store::MeasureTree(dir);
+  if (!usage.ok()) return usage.status();
+  out->set_mountpoint(dir);
+  out->set_used_bytes(usage->bytes);
+  out->set_inodes_used(usage->inodes);
+  out->set_timestamp_unix_nano(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+  return OkStatus();
+}
+
 }  // namespace
 
 StorageService::StorageService(const daemon::Identity& identity, store::LayerStore& layers,
                                store::RootfsStore& rootfs)
     : identity_(identity), layers_(layers), rootfs_(rootfs), workers_(kWorkers) {
   ServeOnly("cria.storage.v1.Storage", {"ServiceInfo", "ApplyLayer", "LayerStatus", "CreateRootfs",
-                                        "MountRootfs", "UnmountRootfs", "RemoveRootfs"});
+                                        "MountRootfs", "UnmountRootfs", "RemoveRootfs", "PinLayer",
+                                        "UnpinLayer", "GarbageCollect", "FsInfo", "RootfsUsage"});
 }
 
 StorageService::~StorageService() { workers_.join(); }
@@ -100,6 +115,61 @@ grpc::ServerUnaryReactor* StorageService::RemoveRootfs(grpc::CallbackServerConte
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
     reactor->Finish(ToGrpc(rootfs_.Remove(request->container_id())));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::PinLayer(grpc::CallbackServerContext* context,
+                                                   const v1::PinLayerRequest* request,
+                                                   v1::PinLayerResponse*) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpc(layers_.Pin(request->chain_id(), request->holder())));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::UnpinLayer(grpc::CallbackServerContext* context,
+                                                     const v1::UnpinLayerRequest* request,
+                                                     v1::UnpinLayerResponse*) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpc(layers_.Unpin(request->chain_id(), request->holder())));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::GarbageCollect(grpc::CallbackServerContext* context,
+                                                         const v1::GarbageCollectRequest*,
+                                                         v1::GarbageCollectResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, response] {
+    Result<store::GcReport> gc = layers_.CollectGarbage(rootfs_.UsedLayers());
+    if (gc.ok()) {
+      for (const auto& id : gc->removed) response->add_removed(id);
+      response->set_bytes_freed(gc->bytes_freed);
+    }
+    reactor->Finish(ToGrpc(gc.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::FsInfo(grpc::CallbackServerContext* context,
+                                                 const v1::FsInfoRequest*,
+                                                 v1::FsInfoResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, response] {
+    Status s = Measure(layers_.LayersDir(), response->mutable_images());
+    if (s.ok()) s = Measure(rootfs_.ContainersDir(), response->mutable_containers());
+    reactor->Finish(ToGrpc(s));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::RootfsUsage(grpc::CallbackServerContext* context,
+                                                      const v1::RootfsUsageRequest* request,
+                                                      v1::RootfsUsageResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request, response] {
+    Result<store::RootfsInfo> info = rootfs_.Get(request->container_id());
+    Status s = info.ok() ? Measure(info->writable, response->mutable_writable()) : info.status();
+    reactor->Finish(ToGrpc(s));
   });
   return reactor;
 }

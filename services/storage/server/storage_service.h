@@ -39,6 +39,21 @@ class StorageService : public rpc::PartialService<v1::Storage::CallbackService> 
   grpc::ServerUnaryReactor* RemoveRootfs(grpc::CallbackServerContext* context,
                                          const v1::RemoveRootfsRequest* request,
                                          v1::RemoveRootfsResponse* response) override;
+  grpc::ServerUnaryReactor* PinLayer(grpc::CallbackServerContext* context,
+                                     const v1::PinLayerRequest* request,
+                                     v1::PinLayerResponse* response) override;
+  grpc::ServerUnaryReactor* UnpinLayer(grpc::CallbackServerContext* context,
+                                       const v1::UnpinLayerRequest* request,
+                                       v1::UnpinLayerResponse* response) override;
+  grpc::ServerUnaryReactor* GarbageCollect(grpc::CallbackServerContext* context,
+                                           const v1::GarbageCollectRequest* request,
+                                           v1::GarbageCollectResponse* response) override;
+  grpc::ServerUnaryReactor* FsInfo(grpc::CallbackServerContext* context,
+                                   const v1::FsInfoRequest* request,
+                                   v1::FsInfoResponse* response) override;
+  grpc::ServerUnaryReactor* RootfsUsage(grpc::CallbackServerContext* context,
+                                        const v1::RootfsUsageRequest* request,
+                                        v1::RootfsUsageResponse* response) override;
 
  private:
   const daemon::Identity& identity_;

@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
 #include "libs/log/log.h"
 #include "services/storage/layers/apply.h"
 #include "services/storage/store/chain_id.h"
+#include "services/storage/store/usage.h"
 
 namespace cria::storage::store {
 namespace {
@@ -25,6 +27,9 @@ rapidjson::Document ToRecord(const LayerInfo& layer) {
   doc.AddMember("diff_id", rapidjson::Value(layer.diff_id.c_str(), a), a);
   doc.AddMember("parent", rapidjson::Value(layer.parent.c_str(), a), a);
   doc.AddMember("size", static_cast<uint64_t>(layer.size), a);
+  rapidjson::Value holders(rapidjson::kArrayType);
+  for (const auto& h : layer.holders) holders.PushBack(rapidjson::Value(h.c_str(), a), a);
+  doc.AddMember("holders", holders, a);
   return doc;
 }
 
@@ -46,6 +51,12 @@ Result<LayerInfo> FromRecord(const rapidjson::Value& doc) {
   layer.diff_id = str("diff_id");
   layer.parent = str("parent");
   layer.size = size->value.GetUint64();
+  if (auto holders = doc.FindMember("holders");
+      holders != doc.MemberEnd() && holders->value.IsArray()) {
+    for (const auto& h : holders->value.GetArray()) {
+      if (h.IsString()) layer.holders.emplace_back(h.GetString());
+    }
+  }
   if (!IsDigest(layer.chain_id) || !IsDigest(layer.diff_id)) {
     return Status(StatusCode::kDataLoss, "layer record: bad digest");
   }
@@ -249,6 +260,74 @@ Result<ApplyOutcome> LayerStore::Apply(const ApplyRequest& request) {
                               {"bytes", layer.size},
                               {"entries", applied->entries}});
   return ApplyOutcome{layer, false};
+}
+
+Status LayerStore::Pin(const std::string& chain_id, const std::string& holder) {
+  if (holder.empty()) return Status(StatusCode::kInvalidArgument, "a pin needs a holder");
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = layers_.find(chain_id);
+  if (it == layers_.end()) {
+    return Status(StatusCode::kNotFound, "layer " + chain_id + " is not present");
+  }
+  LayerInfo updated = it->second;
+  if (std::find(updated.holders.begin(), updated.holders.end(), holder) != updated.holders.end()) {
+    return OkStatus();
+  }
+  updated.holders.push_back(holder);
+  CRIA_RETURN_IF_ERROR(records_.Write(DigestHex(chain_id), ToRecord(updated)),
+                       "pin layer " + chain_id);
+  it->second = updated;
+  return OkStatus();
+}
+
+Status LayerStore::Unpin(const std::string& chain_id, const std::string& holder) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = layers_.find(chain_id);
+  if (it == layers_.end()) return OkStatus();
+  LayerInfo updated = it->second;
+  auto h = std::find(updated.holders.begin(), updated.holders.end(), holder);
+  if (h == updated.holders.end()) return OkStatus();
+  updated.holders.erase(h);
+  CRIA_RETURN_IF_ERROR(records_.Write(DigestHex(chain_id), ToRecord(updated)),
+                       "unpin layer " + chain_id);
+  it->second = updated;
+  return OkStatus();
+}
+
+Result<GcReport> LayerStore::CollectGarbage(const std::set<std::string>& in_use) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::set<std::string> needed;
+  auto keep_chain = [&](std::string id) {
+    while (!id.empty() && needed.insert(id).second) {
+      auto it = layers_.find(id);
+      id = it == layers_.end() ? "" : it->second.parent;
+    }
+  };
+  for (const auto& [id, layer] : layers_) {
+    if (!layer.holders.empty()) keep_chain(id);
+  }
+  for (const std::string& id : in_use) keep_chain(id);
+  GcReport report;
+  for (auto it = layers_.begin(); it != layers_.end();) {
+    if (needed.count(it->first) > 0) {
+      ++it;
+      continue;
+    }
+    const std::string id = it->first;
+    Result<Usage> usage = MeasureTree(LayerDir(id));
+    // The record goes first: a crash from here leaves a dir that start-up removes.
+    CRIA_RETURN_IF_ERROR(records_.Remove(DigestHex(id)), "garbage-collect layer " + id);
+    unlink(LinkPath(id).c_str());
+    CRIA_RETURN_IF_ERROR(RemoveTree(LayerDir(id)), "garbage-collect layer " + id);
+    report.removed.push_back(id);
+    if (usage.ok()) report.bytes_freed += usage->bytes;
+    it = layers_.erase(it);
+  }
+  if (!report.removed.empty()) {
+    log::Info("layers garbage-collected",
+              {{"removed", report.removed.size()}, {"bytes_freed", report.bytes_freed}});
+  }
+  return report;
 }
 
 }  // namespace cria::storage::store

@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct LayerInfo {
   std::string parent;  // chain ID of the layer below; empty for a bottom layer
   uint64_t size = 0;   // bytes of the uncompressed tar stream
   std::string diff_dir;
+  std::vector<std::string> holders;  // who pinned it (e.g. "image:sha256:..."); kept by GC
 };
 
 struct ApplyRequest {
@@ -38,6 +40,11 @@ struct ApplyRequest {
 struct ApplyOutcome {
   LayerInfo layer;
   bool already_present = false;  // nothing was read: the chain was there
+};
+
+struct GcReport {
+  std::vector<std::string> removed;  // chain IDs
+  uint64_t bytes_freed = 0;
 };
 
 struct StoreRecovery {
@@ -62,6 +69,16 @@ class LayerStore {
 
   std::optional<LayerInfo> Get(const std::string& chain_id) const;
   std::vector<LayerInfo> List() const;
+  // Pins a layer (and so the chain under it) for `holder`, e.g. an image; idempotent.
+  Status Pin(const std::string& chain_id, const std::string& holder);
+  // Drops `holder`'s pin; unknown layers and holders are OK.
+  Status Unpin(const std::string& chain_id, const std::string& holder);
+  // Removes every layer that no pin and none of `in_use` (containers' top layers)
+  // needs, directly or as a parent, and reports the bytes freed.
+  Result<GcReport> CollectGarbage(const std::set<std::string>& in_use);
+  // Bytes and inodes of all layers.
+  std::string LayersDir() const { return root_ + "/layers"; }
+
   // The dirs a rootfs on `chain_id` stacks, top layer first (short link paths);
   // NotFound when a layer of the chain is missing.
   Result<std::vector<std::string>> LowerDirs(const std::string& chain_id) const;

@@ -142,6 +142,50 @@ TEST_CASE("bad requests are refused naming the problem") {
   CHECK(store.Apply({"", dir.path + "/missing", ""}).status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("GC keeps pinned chains and layers in use, and removes the rest") {
+  TempDir dir;
+  LayerStore store(dir.path + "/storage", Overlay());
+  REQUIRE(store.Init().ok());
+  store.Recover();
+  auto apply = [&](const std::string& parent, const std::string& name) {
+    auto [blob, diff] = MakeLayer(dir.path, name, {{name, std::string(100000, 'x')}});
+    auto r = store.Apply({parent, blob, diff});
+    REQUIRE(r.ok());
+    return r->layer.chain_id;
+  };
+  std::string base = apply("", "base");
+  std::string pinned_top = apply(base, "app");
+  std::string used_top = apply(base, "tool");
+  std::string loose = apply("", "loose");
+  std::string loose_top = apply(loose, "loose2");
+  REQUIRE(store.Pin(pinned_top, "image:one").ok());
+  REQUIRE(store.Pin(pinned_top, "image:one").ok());  // idempotent
+  CHECK(store.Pin(loose + "0", "x").code() == StatusCode::kNotFound);
+
+  Result<GcReport> gc = store.CollectGarbage({used_top});
+  REQUIRE(gc.ok());
+  CHECK(gc->removed.size() == 2);  // loose and loose_top
+  CHECK(gc->bytes_freed >= 200000);
+  CHECK_FALSE(store.Get(loose).has_value());
+  CHECK_FALSE(store.Get(loose_top).has_value());
+  CHECK(store.Get(base).has_value());  // parent of a pinned and of a used layer
+  CHECK(store.Get(used_top).has_value());
+
+  // Pins survive a restart; once released, the chain goes.
+  LayerStore restarted(dir.path + "/storage", Overlay());
+  REQUIRE(restarted.Init().ok());
+  restarted.Recover();
+  CHECK(restarted.Get(pinned_top)->holders == std::vector<std::string>{"image:one"});
+  REQUIRE(restarted.Unpin(pinned_top, "image:one").ok());
+  CHECK(restarted.Unpin(pinned_top, "image:one").ok());
+  gc = restarted.CollectGarbage({});
+  REQUIRE(gc.ok());
+  CHECK(gc->removed.size() == 3);
+  CHECK(restarted.List().empty());
+  CHECK(fs::is_empty(dir.path + "/storage/layers"));
+  CHECK(fs::is_empty(dir.path + "/storage/l"));
+}
+
 TEST_CASE("leftovers of an interrupted apply are removed at start") {
   TempDir dir;
   std::string root = dir.path + "/storage";

@@ -52,6 +52,8 @@ class RootfsStore {
   Status Remove(const std::string& container_id);
   Result<RootfsInfo> Get(const std::string& container_id) const;
 
+  std::string ContainersDir() const { return root_ + "/containers"; }
+
   // The top layers containers use (their chains may not be garbage-collected).
   std::set<std::string> UsedLayers() const;
 

@@ -4,6 +4,7 @@
 #include "services/storage/drivers/driver_record.h"
 #include "services/storage/server/storage_service.h"
 #include "services/storage/store/layer_store.h"
+#include "services/storage/store/privileges.h"
 #include "services/storage/store/rootfs_store.h"
 
 int main(int argc, char** argv) {
@@ -16,7 +17,11 @@ int main(int argc, char** argv) {
     cria::log::Error("cannot choose the storage driver", {{"error", driver.status()}});
     return 1;
   }
-  store::LayerStore layers(root, **driver);
+  const bool devices = store::CanMakeDevices();
+  if (!devices) {
+    cria::log::Info("no CAP_MKNOD: layers with device nodes will be refused");
+  }
+  store::LayerStore layers(root, **driver, devices);
   store::RootfsStore rootfs(root, layers, **driver);
   for (cria::Status s : {layers.Init(), rootfs.Init()}) {
     if (!s.ok()) {

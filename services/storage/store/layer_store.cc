@@ -85,8 +85,11 @@ Status CheckBlob(const std::string& path) {
 
 }  // namespace
 
-LayerStore::LayerStore(std::string root, drivers::Driver& driver)
-    : root_(std::move(root)), driver_(driver), records_(root_ + "/layer-records") {}
+LayerStore::LayerStore(std::string root, drivers::Driver& driver, bool allow_devices)
+    : root_(std::move(root)),
+      driver_(driver),
+      allow_devices_(allow_devices),
+      records_(root_ + "/layer-records") {}
 
 std::string LayerStore::LinkPath(const std::string& chain_id) const {
   return root_ + "/l/" + DigestHex(chain_id).substr(0, 16);
@@ -221,6 +224,7 @@ Result<ApplyOutcome> LayerStore::Apply(const ApplyRequest& request) {
   }
   layers::ApplyOptions options;
   options.whiteouts = driver_.Whiteouts();
+  options.allow_devices = allow_devices_;
   options.expected_diff_id = request.expected_diff_id;
   Result<layers::ApplyResult> applied =
       layers::ApplyLayer(request.blob_path, tmp + "/diff", options);

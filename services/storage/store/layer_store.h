@@ -55,8 +55,10 @@ struct StoreRecovery {
 
 class LayerStore {
  public:
-  // `root` is <state_dir>/storage; the driver decides the layer format.
-  LayerStore(std::string root, drivers::Driver& driver);
+  // `root` is <state_dir>/storage; the driver decides the layer format. A store that
+  // cannot make device nodes (no CAP_MKNOD: rootless, some sandboxes) sets
+  // allow_devices false, and layers with device entries are refused naming the entry.
+  LayerStore(std::string root, drivers::Driver& driver, bool allow_devices = true);
 
   Status Init();
   // Drops leftovers of applies a crash interrupted and loads the complete layers.
@@ -90,6 +92,7 @@ class LayerStore {
 
   std::string root_;
   drivers::Driver& driver_;
+  bool allow_devices_;
   records::RecordDir records_;
   mutable std::mutex mu_;
   std::map<std::string, LayerInfo> layers_;  // guarded by mu_

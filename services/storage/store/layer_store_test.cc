@@ -186,6 +186,22 @@ TEST_CASE("GC keeps pinned chains and layers in use, and removes the rest") {
   CHECK(fs::is_empty(dir.path + "/storage/l"));
 }
 
+TEST_CASE("a store that may not make devices refuses a layer with one, naming it") {
+  TempDir dir;
+  std::string src = dir.path + "/src";
+  Sh("mkdir -p " + src + "/dev && mknod " + src + "/dev/null c 1 3 && tar --numeric-owner -C " +
+     src + " -czf " + dir.path + "/dev.tgz .");
+  LayerStore store(dir.path + "/storage", Overlay(), /*allow_devices=*/false);
+  REQUIRE(store.Init().ok());
+  store.Recover();
+  Result<ApplyOutcome> r = store.Apply({"", dir.path + "/dev.tgz", ""});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(MessageOf(r.status()).find("dev/null") != std::string::npos);
+  CHECK(store.List().empty());
+  CHECK(fs::is_empty(dir.path + "/storage/tmp"));
+}
+
 TEST_CASE("leftovers of an interrupted apply are removed at start") {
   TempDir dir;
   std::string root = dir.path + "/storage";

@@ -144,8 +144,7 @@ TEST_CASE("RuntimeConfig reaches cria-runtime; calls not implemented yet say so 
   INFO(fs_status.error_message());
   REQUIRE(fs_status.ok());
   REQUIRE(fs_info.image_filesystems_size() == 1);
-  CHECK(fs_info.image_filesystems(0).fs_id().mountpoint() ==
-        stack.state_dir() + "/storage/layers");
+  CHECK(fs_info.image_filesystems(0).fs_id().mountpoint() == stack.state_dir() + "/storage/layers");
   CHECK(fs_info.image_filesystems(0).inodes_used().value() >= 1);
   CHECK(fs_info.image_filesystems(0).timestamp() > 0);
   REQUIRE(fs_info.container_filesystems_size() == 1);

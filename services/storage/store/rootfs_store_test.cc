@@ -69,7 +69,7 @@ struct Fixture {
 // Every path under `root` with its type and content, sorted.
 std::string Manifest(const std::string& root) {
   return Sh("cd " + root +
-            " && find . -mindepth 1 -printf '%p %y %m\\n' | sort && "
+            " && find . -mindepth 1 -printf '%p %y %m %U:%G %l\\n' | sort && "
             "find . -type f -exec sha256sum {} + | sort -k2");
 }
 
@@ -77,7 +77,8 @@ void ConformanceSuite(const std::string& driver_name) {
   Fixture f(driver_name);
   std::string base = f.Layer("", "base",
                              "mkdir -p etc d keep && echo one > etc/a && echo x > d/x && "
-                             "echo k > keep/k && ln -s etc/a link && chmod 0640 etc/a");
+                             "echo k > keep/k && chown 1000:1000 keep/k && ln -s etc/a link && "
+                             "chmod 0640 etc/a");
   std::string top = f.Layer(base, "top",
                             "mkdir -p etc d && touch etc/.wh.a d/.wh..wh..opq && "
                             "echo y > d/y && echo b > b");
@@ -92,7 +93,7 @@ void ConformanceSuite(const std::string& driver_name) {
   std::string expected_dir = f.dir + "/expected";
   Sh("mkdir -p " + expected_dir + " && cd " + expected_dir +
      " && mkdir -p etc d keep && echo y > d/y && echo b > b && echo k > keep/k && "
-     "ln -s etc/a link");
+     "chown 1000:1000 keep/k && ln -s etc/a link");
   CHECK(Manifest(path) == Manifest(expected_dir));
 
   // Mounts are counted.

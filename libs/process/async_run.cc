@@ -19,7 +19,7 @@
 
 #include "libs/process/pipe_write.h"
 #include "libs/process/spawn.h"
-#include "libs/process/unique_fd.h"
+#include "libs/fd/unique_fd.h"
 
 namespace cria::process {
 namespace {
@@ -96,7 +96,7 @@ class Runner : public std::enable_shared_from_this<Runner> {
 
  private:
   // Hands `fd` to `descriptor` unless an earlier Adopt failed (`ec` set).
-  static void Adopt(asio::posix::stream_descriptor& descriptor, internal::UniqueFd& fd,
+  static void Adopt(asio::posix::stream_descriptor& descriptor, UniqueFd& fd,
                     error_code& ec) {
     if (ec) return;
     descriptor.assign(fd.Get(), ec);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "libs/process/process.h"
-#include "libs/process/unique_fd.h"
+#include "libs/fd/unique_fd.h"
 
 namespace cria::process::internal {
 

@@ -29,23 +29,16 @@
 
 #include "libs/process/process.h"
 #include "services/storage/layers/apply.h"
+#include "tools/bench/stats.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = cria::bench::Clock;
 namespace layers = cria::storage::layers;
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-struct Stats {
-  double median, p90, max;
-};
-
-Stats Summarize(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
-  return {at(0.5), at(0.9), v.back()};
-}
+using cria::bench::Ms;
+using cria::bench::Stats;
+using cria::bench::Summarize;
 
 // Deterministic, fast pseudo-random bytes (splitmix64).
 class Rng {

@@ -18,23 +18,16 @@
 
 #include "cria/network/v1/network.grpc.pb.h"
 #include "libs/process/process.h"
+#include "tools/bench/stats.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = cria::bench::Clock;
 namespace netv1 = cria::network::v1;
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-struct Stats {
-  double median, p90, max;
-};
-
-Stats Summarize(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
-  return {at(0.5), at(0.9), v.back()};
-}
+using cria::bench::Ms;
+using cria::bench::Stats;
+using cria::bench::Summarize;
 
 bool Create(netv1::Network::Stub& stub, const std::string& id, std::string* error) {
   netv1::CreatePodNetworkRequest req;

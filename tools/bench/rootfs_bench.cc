@@ -21,24 +21,17 @@
 #include "services/storage/drivers/driver.h"
 #include "services/storage/store/layer_store.h"
 #include "services/storage/store/rootfs_store.h"
+#include "tools/bench/stats.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace store = cria::storage::store;
-using Clock = std::chrono::steady_clock;
+using Clock = cria::bench::Clock;
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-struct Stats {
-  double p50, p90, max;
-};
-
-Stats Summarize(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
-  return {at(0.5), at(0.9), v.back()};
-}
+using cria::bench::Ms;
+using cria::bench::Stats;
+using cria::bench::Summarize;
 
 bool Sh(const std::string& script) {
   cria::process::Command cmd;
@@ -49,8 +42,8 @@ bool Sh(const std::string& script) {
 
 void Row(const char* name, const Stats& c, const Stats& b, const char* unit, double scale,
          const std::string& target, bool met) {
-  std::printf("%-34s %8.3f%s %8.3f%s %8.3f%s %8.3f%s %7.3f %10s %s\n", name, c.p50 * scale, unit,
-              b.p50 * scale, unit, c.p90 * scale, unit, c.max * scale, unit, c.p50 / b.p50,
+  std::printf("%-34s %8.3f%s %8.3f%s %8.3f%s %8.3f%s %7.3f %10s %s\n", name, c.median * scale, unit,
+              b.median * scale, unit, c.p90 * scale, unit, c.max * scale, unit, c.median / b.median,
               target.c_str(), met ? "yes" : "no");
 }
 
@@ -155,8 +148,8 @@ int main(int argc, char** argv) {
   Stats p = Summarize(present_ms), f = Summarize(full_ms);
   std::printf("%-34s %10s %10s %10s %10s %7s %10s %s\n", "benchmark", "cria p50", "base p50",
               "cria p90", "cria max", "ratio", "target", "met");
-  Row("rootfs create+mount, 10 layers", c, b, "ms", 1.0, "p50<5ms", c.p50 < 5.0);
-  Row("apply an already-present layer", p, f, "ms", 1.0, "O(1)", p.p50 < 0.05 * f.p50);
+  Row("rootfs create+mount, 10 layers", c, b, "ms", 1.0, "p50<5ms", c.median < 5.0);
+  Row("apply an already-present layer", p, f, "ms", 1.0, "O(1)", p.median < 0.05 * f.median);
   std::printf(
       "baselines: a hand-made overlay mount of the same 10 layers; applying that layer"
       " for real. runs: %d alternating after a warm-up\n",

@@ -13,7 +13,7 @@
 #include "services/storage/layers/decompress.h"
 #include "services/storage/layers/entry_writer.h"
 #include "services/storage/layers/tar_input.h"
-#include "services/storage/layers/unique_fd.h"
+#include "libs/fd/unique_fd.h"
 
 namespace cria::storage::layers {
 namespace {

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <vector>
 
-#include "services/storage/layers/unique_fd.h"
+#include "libs/fd/unique_fd.h"
 
 namespace cria::storage::layers {
 namespace {

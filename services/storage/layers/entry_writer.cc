@@ -12,7 +12,7 @@
 
 #include "services/storage/layers/remove.h"
 #include "services/storage/layers/resolve.h"
-#include "services/storage/layers/unique_fd.h"
+#include "libs/fd/unique_fd.h"
 #include "services/storage/layers/whiteout.h"
 
 namespace cria::storage::layers {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "libs/status/status.h"
-#include "services/storage/layers/unique_fd.h"
+#include "libs/fd/unique_fd.h"
 
 namespace cria::storage::layers {
 

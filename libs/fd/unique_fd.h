@@ -1,11 +1,11 @@
-// An owned file descriptor, closed on destruction. Internal to the layer applier.
+// An owned file descriptor, closed on destruction.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace cria::storage::layers {
+namespace cria {
 
 class UniqueFd {
  public:
@@ -24,6 +24,7 @@ class UniqueFd {
   bool Valid() const { return fd_ >= 0; }
   // Gives up ownership without closing.
   int Release() { return std::exchange(fd_, -1); }
+  // Closes the held fd (close errors are meaningless here: the fd is gone either way).
   void Reset(int fd = -1) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
@@ -33,4 +34,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace cria::storage::layers
+}  // namespace cria

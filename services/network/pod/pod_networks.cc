@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "libs/ids/object_id.h"
 #include "libs/log/log.h"
 #include "libs/records/atomic_file.h"
 #include "libs/undo/undo_stack.h"
@@ -46,14 +47,7 @@ Result<std::string> ReadTemplate(const std::string& path) {
 
 Status ValidateSpec(const PodNetworkSpec& spec) {
   const std::string& id = spec.pod_id;
-  if (id.empty() || id.size() > 128 || id[0] == '.') {
-    return Invalid("pod id \"" + id + "\" must be 1 to 128 characters, not starting with '.'");
-  }
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.';
-    if (!ok) return Invalid("pod id \"" + id + "\" may only hold letters, digits, '_', '-', '.'");
-  }
+  CRIA_RETURN_IF_ERROR(ValidateObjectId("pod id", id), "");
   for (const auto& [what, value] :
        {std::pair<const char*, const std::string&>{"pod name", spec.pod_name},
         {"pod namespace", spec.pod_namespace},

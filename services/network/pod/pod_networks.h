@@ -83,8 +83,8 @@ class PodNetworks {
   std::string pod_cidrs_;                                     // guarded by mu_
 };
 
-// Pod ids become file names and CNI container ids: [A-Za-z0-9_.-], 1 to 128 characters,
-// not starting with '.'. CNI_ARGS values may not hold ';' or '='.
+// Pod ids follow libs/ids (they become file names and CNI container ids); CNI_ARGS
+// values may not hold ';' or '='.
 Status ValidateSpec(const PodNetworkSpec& spec);
 
 }  // namespace cria::network::pod

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "libs/ids/object_id.h"
 #include "libs/log/log.h"
 #include "libs/undo/undo_stack.h"
 
@@ -23,20 +24,7 @@ Status RemoveTree(const std::string& path) {
 
 }  // namespace
 
-Status ValidateContainerId(const std::string& id) {
-  bool ok = !id.empty() && id.size() <= 128 && id[0] != '.';
-  for (char c : id) {
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '_' || c == '-' || c == '.');
-  }
-  if (!ok) {
-    return Status(StatusCode::kInvalidArgument,
-                  "container id \"" + id +
-                      "\" must be 1 to 128 letters, digits, '_', '-' or '.', not starting "
-                      "with '.'");
-  }
-  return OkStatus();
-}
+Status ValidateContainerId(const std::string& id) { return ValidateObjectId("container id", id); }
 
 RootfsStore::RootfsStore(std::string root, LayerStore& layers, drivers::Driver& driver)
     : root_(std::move(root)),

@@ -69,8 +69,8 @@ bool IsShortName(std::string_view text);
 // -> docker.io/library/busybox:latest). The tag and digest of `text` are kept. A short name
 // with neither an alias nor search registries is FailedPrecondition; bad input, aliases or
 // search registries are InvalidArgument.
-Result<std::vector<Reference>> ResolveShortName(
-    std::string_view text, const std::vector<std::string>& search_registries,
-    const std::map<std::string, std::string>& aliases);
+Result<std::vector<Reference>> ResolveShortName(std::string_view text,
+                                                const std::vector<std::string>& search_registries,
+                                                const std::map<std::string, std::string>& aliases);
 
 }  // namespace cria::image::reference

@@ -44,8 +44,7 @@ Result<std::map<std::string, std::string>> OptionalStringMap(const rapidjson::Va
 // The keys of an object (whose values are ignored, as in "ExposedPorts": {"80/tcp": {}});
 // empty when absent or null.
 Result<std::vector<std::string>> OptionalObjectKeys(const rapidjson::Value& object,
-                                                    std::string_view name,
-                                                    std::string_view parent);
+                                                    std::string_view name, std::string_view parent);
 
 // A string value as std::string (keeps embedded NULs written as \u0000).
 std::string StringOf(const rapidjson::Value& value);

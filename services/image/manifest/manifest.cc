@@ -230,9 +230,9 @@ Status CheckDigest(std::string_view digest) {
 
 Result<Parsed> ParseManifestOrIndex(std::string_view body, std::string_view content_type) {
   if (body.size() > kMaxManifestBytes) {
-    return Status(StatusCode::kResourceExhausted,
-                  "manifest is " + std::to_string(body.size()) + " bytes, over the limit of " +
-                      std::to_string(kMaxManifestBytes) + " bytes");
+    return Status(StatusCode::kResourceExhausted, "manifest is " + std::to_string(body.size()) +
+                                                      " bytes, over the limit of " +
+                                                      std::to_string(kMaxManifestBytes) + " bytes");
   }
   const std::string header_type = MediaTypeOfContentType(content_type);
   auto parsed = records::ParseJsonObject(body);
@@ -244,14 +244,13 @@ Result<Parsed> ParseManifestOrIndex(std::string_view body, std::string_view cont
 
   if (const rapidjson::Value* version = Find(doc, "schemaVersion"); version != nullptr) {
     if (!version->IsInt()) {
-      return FieldError("schemaVersion", std::string("is ") + TypeName(*version) +
-                                             ", not an integer");
+      return FieldError("schemaVersion",
+                        std::string("is ") + TypeName(*version) + ", not an integer");
     }
     if (version->GetInt() == 1) return Schema1Error("schemaVersion 1");
     if (version->GetInt() != 2) {
-      return FieldError("schemaVersion",
-                        "unsupported version " + std::to_string(version->GetInt()) +
-                            " (2 expected)");
+      return FieldError("schemaVersion", "unsupported version " +
+                                             std::to_string(version->GetInt()) + " (2 expected)");
     }
   }
 

@@ -17,9 +17,9 @@
 #include <string_view>
 #include <utility>
 
+#include "libs/fd/unique_fd.h"
 #include "libs/process/pipe_write.h"
 #include "libs/process/spawn.h"
-#include "libs/fd/unique_fd.h"
 
 namespace cria::process {
 namespace {
@@ -96,8 +96,7 @@ class Runner : public std::enable_shared_from_this<Runner> {
 
  private:
   // Hands `fd` to `descriptor` unless an earlier Adopt failed (`ec` set).
-  static void Adopt(asio::posix::stream_descriptor& descriptor, UniqueFd& fd,
-                    error_code& ec) {
+  static void Adopt(asio::posix::stream_descriptor& descriptor, UniqueFd& fd, error_code& ec) {
     if (ec) return;
     descriptor.assign(fd.Get(), ec);
     if (!ec) fd.Release();

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "libs/process/process.h"
 #include "libs/fd/unique_fd.h"
+#include "libs/process/process.h"
 
 namespace cria::process::internal {
 

@@ -10,10 +10,10 @@
 #include <cerrno>
 #include <memory>
 
+#include "libs/fd/unique_fd.h"
 #include "services/storage/layers/decompress.h"
 #include "services/storage/layers/entry_writer.h"
 #include "services/storage/layers/tar_input.h"
-#include "libs/fd/unique_fd.h"
 
 namespace cria::storage::layers {
 namespace {

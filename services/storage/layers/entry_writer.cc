@@ -10,9 +10,9 @@
 
 #include <cerrno>
 
+#include "libs/fd/unique_fd.h"
 #include "services/storage/layers/remove.h"
 #include "services/storage/layers/resolve.h"
-#include "libs/fd/unique_fd.h"
 #include "services/storage/layers/whiteout.h"
 
 namespace cria::storage::layers {

@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
-#include "libs/status/status.h"
 #include "libs/fd/unique_fd.h"
+#include "libs/status/status.h"
 
 namespace cria::storage::layers {
 

@@ -43,6 +43,11 @@ class TestNetwork : public PartialService<network::Network::CallbackService> {
   grpc::ServerUnaryReactor* ServiceInfo(grpc::CallbackServerContext* ctx,
                                         const cria::info::v1::ServiceInfoRequest*,
                                         cria::info::v1::ServiceInfoResponse* resp) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      calls_started_++;
+    }
+    started_.notify_all();
     resp->set_name("cria-test");
     auto* reactor = ctx->DefaultReactor();
     if (delay_.count() == 0) {
@@ -56,8 +61,17 @@ class TestNetwork : public PartialService<network::Network::CallbackService> {
     return reactor;
   }
 
+  // Blocks until a call has reached the handler.
+  void AwaitCall() {
+    std::unique_lock<std::mutex> lock(mu_);
+    started_.wait(lock, [this] { return calls_started_ > 0; });
+  }
+
  private:
   milliseconds delay_;
+  std::mutex mu_;
+  std::condition_variable started_;
+  int calls_started_ = 0;
 };
 
 int SocketMode(const std::string& path) {
@@ -192,7 +206,7 @@ TEST_CASE("shutdown lets calls in flight finish within the grace period") {
     auto ctx = NewContext(milliseconds(5000), false);
     result = stub->ServiceInfo(ctx.get(), {}, &resp);
   });
-  std::this_thread::sleep_for(milliseconds(100));  // let the call reach the handler
+  svc.AwaitCall();  // the call is in flight when shutdown starts
   server.Shutdown(milliseconds(3000));
   caller.join();
   CHECK(result.ok());

@@ -1,10 +1,8 @@
 // ImageService.ImageFsInfo: the usage of the layers (image filesystem) and of the
 // containers' writable parts (container filesystem), as cria-storage measures them.
-#include <grpcpp/client_context.h>
-
 #include <memory>
 
-#include "services/gateway/proxy/deadline.h"
+#include "services/gateway/proxy/backend_call.h"
 #include "services/gateway/server/cri_image_service.h"
 
 namespace cria::gateway {
@@ -30,31 +28,22 @@ grpc::ServerUnaryReactor* CriImageService::ImageFsInfo(
     grpc::CallbackServerContext* context, const ::runtime::v1::ImageFsInfoRequest*,
     ::runtime::v1::ImageFsInfoResponse* response) {
   struct Call {
+    Call(grpc::CallbackServerContext* c, Backend& b, std::chrono::milliseconds wait)
+        : reactor(c->DefaultReactor()), backend(*c, b, wait) {}
     grpc::ServerUnaryReactor* reactor;
-    std::unique_ptr<grpc::ClientContext> ctx;
+    BackendCall backend;
     storage::v1::FsInfoRequest req;
     storage::v1::FsInfoResponse resp;
   };
-  auto call = std::make_shared<Call>();
-  call->reactor = context->DefaultReactor();
-  call->ctx = grpc::ClientContext::FromCallbackServerContext(*context);
-  call->ctx->set_wait_for_ready(true);
-  call->ctx->set_deadline(NoDeadline(context->deadline())
-                              ? Clock::now() + config_.gateway.backend_wait_timeout
-                              : BackendDeadline(context->deadline(), Clock::now()));
-  auto started = std::chrono::steady_clock::now();
+  auto call =
+      std::make_shared<Call>(context, backends_.storage, config_.gateway.backend_wait_timeout);
   storage_->async()->FsInfo(
-      call->ctx.get(), &call->req, &call->resp, [this, call, response, started](grpc::Status s) {
+      call->backend.context(), &call->req, &call->resp, [call, response](grpc::Status s) {
         if (s.ok()) {
           Convert(call->resp.images(), response->add_image_filesystems());
           Convert(call->resp.containers(), response->add_container_filesystems());
-        } else {
-          auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::steady_clock::now() - started);
-          s = BackendFailure(s, backends_.storage.name(), backends_.storage.target(),
-                             backends_.storage.Connected(), waited);
         }
-        call->reactor->Finish(s);
+        call->reactor->Finish(call->backend.Outcome(s));
       });
   return call->reactor;
 }

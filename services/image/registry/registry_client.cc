@@ -8,10 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include "libs/digest/digest.h"
 #include "rapidjson/document.h"
-#include "services/image/registry/digest.h"
 
 namespace cria::image::registry {
+
+using digest::DigestHasher;
+using digest::Sha256Digest;
 namespace {
 
 std::string Describe(const reference::Reference& ref, const std::string& object) {

@@ -11,11 +11,14 @@
 #include <memory>
 #include <string>
 
-#include "services/image/registry/digest.h"
+#include "libs/digest/digest.h"
 #include "services/image/registry/fake_server.h"
 #include "services/image/registry/test_registry.h"
 
 namespace cria::image::registry {
+
+using digest::DigestHasher;
+using digest::Sha256Digest;
 namespace {
 
 using testing::ReadFile;

@@ -16,12 +16,15 @@
 #include <sstream>
 #include <thread>
 
-#include "services/image/registry/digest.h"
+#include "libs/digest/digest.h"
 #include "services/image/registry/http.h"
 
 extern char** environ;
 
 namespace cria::image::registry::testing {
+
+using digest::DigestHasher;
+using digest::Sha256Digest;
 namespace {
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "libs/digest/digest.h"
 #include "libs/status/status.h"
 #include "services/storage/layers/decompress.h"
-#include "services/storage/layers/digest.h"
 
 namespace cria::storage::layers {
 
@@ -39,7 +39,7 @@ class TarInput {
 
   std::unique_ptr<Decompressor> source_;
   std::vector<uint8_t> buffer_;
-  Sha256 sha256_;
+  digest::DigestHasher sha256_ = digest::DigestHasher::Sha256();
   uint64_t size_ = 0;
   Status error_;
 };

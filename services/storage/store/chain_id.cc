@@ -1,6 +1,6 @@
 #include "services/storage/store/chain_id.h"
 
-#include "services/storage/layers/digest.h"
+#include "libs/digest/digest.h"
 
 namespace cria::storage::store {
 
@@ -26,10 +26,7 @@ Result<std::string> ChainId(const std::string& parent, const std::string& diff_i
   if (!IsDigest(parent)) {
     return Status(StatusCode::kInvalidArgument, "\"" + parent + "\" is not a sha256 chain ID");
   }
-  layers::Sha256 sha;
-  std::string text = parent + " " + diff_id;
-  sha.Update(text.data(), text.size());
-  return sha.Finish();
+  return digest::Sha256Digest(parent + " " + diff_id);
 }
 
 }  // namespace cria::storage::store

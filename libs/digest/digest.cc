@@ -1,10 +1,10 @@
-#include "services/image/registry/digest.h"
+#include "libs/digest/digest.h"
 
 #include <openssl/evp.h>
 
 #include <utility>
 
-namespace cria::image::registry {
+namespace cria::digest {
 
 struct DigestHasher::State {
   std::string algorithm;
@@ -68,4 +68,4 @@ std::string Sha256Digest(std::string_view data) {
   return hasher.Finish();
 }
 
-}  // namespace cria::image::registry
+}  // namespace cria::digest

@@ -1,5 +1,5 @@
-// Streaming content digests ("sha256:<hex>") with OpenSSL, for verifying blobs and
-// manifests as they arrive.
+// Streaming content digests (OCI descriptors, layer diffIDs, chain IDs) ("sha256:<hex>") with
+// OpenSSL, for verifying blobs and manifests as they arrive.
 #pragma once
 
 #include <memory>
@@ -8,7 +8,7 @@
 
 #include "libs/status/status.h"
 
-namespace cria::image::registry {
+namespace cria::digest {
 
 class DigestHasher {
  public:
@@ -35,4 +35,4 @@ class DigestHasher {
 // "sha256:<hex>" of `data`.
 std::string Sha256Digest(std::string_view data);
 
-}  // namespace cria::image::registry
+}  // namespace cria::digest

@@ -43,7 +43,13 @@ bool NestsWithin(std::string_view text, int max_depth) {
   return true;
 }
 
-const char* TypeName(rapidjson::Type type) {
+Status Invalid(std::string message) {
+  return Status(StatusCode::kInvalidArgument, std::move(message));
+}
+
+}  // namespace
+
+const char* JsonTypeName(rapidjson::Type type) {
   switch (type) {
     case rapidjson::kNullType:
       return "null";
@@ -61,12 +67,6 @@ const char* TypeName(rapidjson::Type type) {
   }
   return "an unknown type";
 }
-
-Status Invalid(std::string message) {
-  return Status(StatusCode::kInvalidArgument, std::move(message));
-}
-
-}  // namespace
 
 Result<rapidjson::Document> ParseJsonObject(std::string_view text) {
   if (text.empty()) return Invalid("empty (0 bytes)");
@@ -91,14 +91,15 @@ Result<rapidjson::Document> ParseJsonObject(std::string_view text) {
                    ")");
   }
   if (!doc.IsObject()) {
-    return Invalid(std::string("the JSON value is ") + TypeName(doc.GetType()) + ", not an object");
+    return Invalid(std::string("the JSON value is ") + JsonTypeName(doc.GetType()) +
+                   ", not an object");
   }
   return doc;
 }
 
 Result<std::string> SerializeJsonObject(const rapidjson::Value& object) {
   if (!object.IsObject()) {
-    return Invalid(std::string("the JSON value is ") + TypeName(object.GetType()) +
+    return Invalid(std::string("the JSON value is ") + JsonTypeName(object.GetType()) +
                    ", not an object");
   }
   rapidjson::StringBuffer buffer;

@@ -22,4 +22,7 @@ Result<rapidjson::Document> ParseJsonObject(std::string_view text);
 // holds a value JSON cannot represent (NaN, infinity).
 Result<std::string> SerializeJsonObject(const rapidjson::Value& object);
 
+// "null", "a boolean", "an object", "an array", "a string" or "a number", for messages.
+const char* JsonTypeName(rapidjson::Type type);
+
 }  // namespace cria::records

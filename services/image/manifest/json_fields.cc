@@ -1,5 +1,7 @@
 #include "services/image/manifest/json_fields.h"
 
+#include "libs/records/json_object.h"
+
 namespace cria::image::manifest::internal {
 
 Status FieldError(std::string_view path, std::string_view what) {
@@ -30,22 +32,7 @@ std::string StringOf(const rapidjson::Value& value) {
 }
 
 const char* TypeName(const rapidjson::Value& value) {
-  switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "a number";
-  }
-  return "an unknown type";
+  return records::JsonTypeName(value.GetType());
 }
 
 Result<std::string> RequiredString(const rapidjson::Value& object, std::string_view name,

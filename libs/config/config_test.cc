@@ -124,7 +124,23 @@ TEST_CASE("unknown keys, wrong types and bad values name file, line, key and rea
         std::string::npos);
   CHECK(ErrorOf("").empty());
   CHECK(ErrorOf("image:\n").empty());
-  CHECK(ErrorOf("image:\n  anything: 1\n").find("this section has no keys yet") !=
+  CHECK(ErrorOf("runtime:\n  anything: 1\n").find("unknown key") != std::string::npos);
+}
+
+TEST_CASE("image keys: integers in range, key=value lists") {
+  Config c;
+  REQUIRE(ApplyYaml("image:\n  max_concurrent_downloads: 5\n"
+                    "  registry_mirrors: [docker.io=127.0.0.1:5000, docker.io=m2/x]\n",
+                    "f", c)
+              .ok());
+  CHECK(c.image.max_concurrent_downloads == 5);
+  CHECK(c.image.registry_mirrors ==
+        std::vector<std::string>{"docker.io=127.0.0.1:5000", "docker.io=m2/x"});
+  CHECK(ErrorOf("image:\n  max_concurrent_downloads: 0\n").find("between 1 and 64") !=
+        std::string::npos);
+  CHECK(ErrorOf("image:\n  pull_retries: three\n").find("is not an integer") !=
+        std::string::npos);
+  CHECK(ErrorOf("image:\n  short_name_aliases: [busybox]\n").find("key=value") !=
         std::string::npos);
 }
 

@@ -2,6 +2,9 @@
 
 #include <limits.h>
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <initializer_list>
 #include <string>
 
@@ -113,6 +116,41 @@ KeyDef ModeKey(std::string section, std::string name, std::string doc,
       [ref](const Config& c) { return QuoteYaml(FormatFileMode(ref(const_cast<Config&>(c)))); }};
 }
 
+KeyDef IntKey(std::string section, std::string name, std::string doc,
+              std::function<int&(Config&)> ref, int min, int max) {
+  return KeyDef{
+      std::move(section),
+      std::move(name),
+      "integer",
+      std::move(doc),
+      [ref, min, max](std::string_view text, Config& c) -> Status {
+        std::string s(text);
+        char* end = nullptr;
+        errno = 0;
+        long v = std::strtol(s.c_str(), &end, 10);
+        if (s.empty() || *end != '\0' || errno != 0) {
+          return Invalid("\"" + s + "\" is not an integer");
+        }
+        if (v < min || v > max) {
+          return Invalid("must be between " + std::to_string(min) + " and " +
+                         std::to_string(max) + ", got " + s);
+        }
+        ref(c) = static_cast<int>(v);
+        return OkStatus();
+      },
+      nullptr,
+      [ref](const Config& c) { return std::to_string(ref(const_cast<Config&>(c))); }};
+}
+
+// "key=value" with both sides non-empty.
+Status KeyValue(std::string_view v) {
+  size_t eq = v.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == v.size()) {
+    return Invalid("\"" + std::string(v) + "\" is not of the form key=value");
+  }
+  return OkStatus();
+}
+
 KeyDef StringListKey(std::string section, std::string name, std::string doc,
                      std::function<std::vector<std::string>&(Config&)> ref, Validator item) {
   KeyDef key{std::move(section),
@@ -186,6 +224,60 @@ std::vector<KeyDef> BuildSchema() {
       "How long Status waits for each backend's answer before it reports that\n"
       "backend's condition as false.",
       [](Config& c) -> Duration& { return c.gateway.status_timeout; }, Duration(1)));
+  // image
+  keys.push_back(StringListKey(
+      "image", "unqualified_search_registries",
+      "Registries tried, in order, for an image named without one (\"busybox\").\n"
+      "docker.io gives the ecosystem's normalisation: docker.io/library/busybox:latest.",
+      [](Config& c) -> std::vector<std::string>& { return c.image.unqualified_search_registries; },
+      NonEmpty));
+  keys.push_back(StringListKey(
+      "image", "short_name_aliases",
+      "name=registry/repository: a short name that always means one image, e.g.\n"
+      "\"pause=registry.k8s.io/pause\". An alias wins over the search registries.",
+      [](Config& c) -> std::vector<std::string>& { return c.image.short_name_aliases; },
+      KeyValue));
+  keys.push_back(StringListKey(
+      "image", "registry_mirrors",
+      "registry=mirror[/path]: pulls from the registry try its mirrors in the order\n"
+      "listed, then the registry itself, e.g. \"docker.io=127.0.0.1:5000\". A mirror on\n"
+      "a loopback address or listed in insecure_registries may be plain HTTP.",
+      [](Config& c) -> std::vector<std::string>& { return c.image.registry_mirrors; }, KeyValue));
+  keys.push_back(StringListKey(
+      "image", "insecure_registries",
+      "host[:port] of registries reached over plain HTTP, or over TLS without\n"
+      "certificate verification. Loopback addresses are always allowed plain HTTP.",
+      [](Config& c) -> std::vector<std::string>& { return c.image.insecure_registries; },
+      NonEmpty));
+  keys.push_back(StringKey(
+      "image", "certs_dir",
+      "Per-registry TLS files, as Docker's certs.d: <dir>/<host[:port]>/*.crt are CAs\n"
+      "added to the system's, and a *.cert with the *.key of the same name is a\n"
+      "client certificate. Empty: none.",
+      [](Config& c) -> std::string& { return c.image.certs_dir; }, EmptyOrAbsolute));
+  keys.push_back(StringKey(
+      "image", "auth_file",
+      "Registry credentials in Docker's config.json format ({\"auths\": {\"host\":\n"
+      "{\"auth\": base64(user:password)}}}). Credentials the kubelet sends with a pull\n"
+      "win over these. Empty: none.",
+      [](Config& c) -> std::string& { return c.image.auth_file; }, EmptyOrAbsolute));
+  keys.push_back(StringListKey(
+      "image", "pinned_images",
+      "Images reported as pinned, so the kubelet never garbage-collects them (the\n"
+      "pause image, for instance).",
+      [](Config& c) -> std::vector<std::string>& { return c.image.pinned_images; }, NonEmpty));
+  keys.push_back(IntKey("image", "max_concurrent_downloads",
+                        "Layers of one pull downloaded at the same time.",
+                        [](Config& c) -> int& { return c.image.max_concurrent_downloads; }, 1, 64));
+  keys.push_back(IntKey(
+      "image", "pull_retries",
+      "Attempts for a registry request that fails transiently (connection reset, 5xx,\n"
+      "429), with exponential backoff; 401, 403 and 404 fail at once.",
+      [](Config& c) -> int& { return c.image.pull_retries; }, 1, 20));
+  keys.push_back(DurationKey(
+      "image", "registry_timeout",
+      "Connect timeout, and how long a registry transfer may stall before it fails.",
+      [](Config& c) -> Duration& { return c.image.registry_timeout; }, Duration(100)));
   // storage
   keys.push_back(StringKey(
       "storage", "driver",

@@ -137,6 +137,7 @@ TEST_CASE("container rootfs through cria-storage: counted mounts survive a resta
   stv1::CreateRootfsRequest create;
   create.set_container_id("ctr1");
   create.set_top_layer(layer.chain_id());
+  create.set_image_id("sha256:" + std::string(64, 'a'));
   stv1::CreateRootfsResponse created;
   grpc::ClientContext c1;
   grpc::Status s = stub->CreateRootfs(&c1, create, &created);
@@ -164,6 +165,16 @@ TEST_CASE("container rootfs through cria-storage: counted mounts survive a resta
   stack.Start("storage");
   stub = stv1::Storage::NewStub(TestChannel(stack.Socket("storage")));
   CHECK(fs::exists(first.path() + "/etc/os-release"));
+  {  // ListRootfs reports the image it was made from, also after the restart.
+    stv1::ListRootfsResponse listed;
+    grpc::ClientContext ctx;
+    REQUIRE(stub->ListRootfs(&ctx, {}, &listed).ok());
+    REQUIRE(listed.rootfs_size() == 1);
+    CHECK(listed.rootfs(0).container_id() == "ctr1");
+    CHECK(listed.rootfs(0).top_layer() == layer.chain_id());
+    CHECK(listed.rootfs(0).image_id() == create.image_id());
+    CHECK(listed.rootfs(0).mounts() == 1);
+  }
   stv1::UnmountRootfsRequest un;
   un.set_container_id("ctr1");
   stv1::UnmountRootfsResponse unresp;
@@ -188,6 +199,29 @@ TEST_CASE("container rootfs through cria-storage: counted mounts survive a resta
   stv1::PinLayerResponse pinned;
   grpc::ClientContext c5;
   REQUIRE(stub->PinLayer(&c5, pin, &pinned).ok());
+  pin.set_holder("pull:1");
+  grpc::ClientContext c5b;
+  REQUIRE(stub->PinLayer(&c5b, pin, &pinned).ok());
+  {  // ListPins filters by holder prefix.
+    stv1::ListPinsRequest req;
+    req.set_holder_prefix("image:");
+    stv1::ListPinsResponse pins;
+    grpc::ClientContext ctx;
+    REQUIRE(stub->ListPins(&ctx, req, &pins).ok());
+    REQUIRE(pins.pins_size() == 1);
+    CHECK(pins.pins(0).chain_id() == layer.chain_id());
+    CHECK(pins.pins(0).holder() == "image:test");
+    stv1::ListPinsResponse all;
+    grpc::ClientContext ctx2;
+    REQUIRE(stub->ListPins(&ctx2, {}, &all).ok());
+    CHECK(all.pins_size() == 2);
+    stv1::UnpinLayerRequest unpin_pull;
+    unpin_pull.set_chain_id(layer.chain_id());
+    unpin_pull.set_holder("pull:1");
+    stv1::UnpinLayerResponse unpinned;
+    grpc::ClientContext ctx3;
+    REQUIRE(stub->UnpinLayer(&ctx3, unpin_pull, &unpinned).ok());
+  }
   auto gc = [&] {
     stv1::GarbageCollectResponse resp;
     grpc::ClientContext ctx;

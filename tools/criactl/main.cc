@@ -25,6 +25,11 @@ int main(int argc, char** argv) {
   app.add_flag("-D,--debug", g.debug, "Print debug information");
   cria::criactl::AddVersionCommand(app, invocation);
   cria::criactl::AddInfoCommand(app, invocation);
+  cria::criactl::AddPullCommand(app, invocation);
+  cria::criactl::AddImagesCommand(app, invocation);
+  cria::criactl::AddInspectiCommand(app, invocation);
+  cria::criactl::AddRmiCommand(app, invocation);
+  cria::criactl::AddImageFsInfoCommand(app, invocation);
   CLI11_PARSE(app, argc, argv);
   return invocation.exit_code;
 }

@@ -58,5 +58,19 @@ TEST_CASE("CRI methods route to their owners with their shapes") {
   CHECK(router.Find("/cria.storage.v1.Storage/ServiceInfo") == nullptr);
 }
 
+TEST_CASE("cria.image.v1.ImagePull routes to cria-image; the internal Image service does not") {
+  config::Config config;
+  config.common.run_dir = "/tmp/cria-router-test";
+  Backends backends(config);
+  CriRouter router(backends, milliseconds(1000));
+  const auto* pull = router.Find("/cria.image.v1.ImagePull/Pull");
+  REQUIRE(pull != nullptr);
+  CHECK(pull->backend == &backends.image);
+  CHECK(pull->shape == CallShape::kServerStreaming);
+  CHECK(router.Find("/cria.image.v1.Image/Resolve") == nullptr);
+  CHECK(router.Find("/cria.image.v1.Image/ServiceInfo") == nullptr);
+  CHECK(router.Find("/cria.image.v1.ImagePull/Unknown") == nullptr);
+}
+
 }  // namespace
 }  // namespace cria::gateway

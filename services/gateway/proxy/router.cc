@@ -3,15 +3,19 @@
 #include <google/protobuf/descriptor.h>
 
 #include "cri/runtime/v1/cri_api.h"
+#include "cria/image/v1/image.pb.h"
 
 namespace cria::gateway {
 
 CriRouter::CriRouter(Backends& backends, std::chrono::milliseconds max_wait) : max_wait_(max_wait) {
-  // Make sure the CRI descriptors are linked in and registered.
+  // Make sure the CRI and cria.image.v1 descriptors are linked in and registered.
   (void)::runtime::v1::VersionRequest::descriptor();
+  (void)::cria::image::v1::PullRequest::descriptor();
   AddService("runtime.v1.RuntimeService", backends.runtime);
   // (ImageFsInfo never gets here: CriImageService answers it from cria-storage.)
   AddService("runtime.v1.ImageService", backends.image);
+  // Only ImagePull of cria.image.v1: service Image (Resolve, ...) stays internal.
+  AddService("cria.image.v1.ImagePull", backends.image);
 }
 
 void CriRouter::AddService(const std::string& full_name, Backend& backend) {

@@ -16,8 +16,10 @@ namespace cria::gateway {
 
 class CriRouter : public grpc::CallbackGenericService {
  public:
-  // Routes runtime.v1.RuntimeService to cria-runtime and runtime.v1.ImageService to
-  // cria-image; the shape of each method comes from the compiled CRI descriptors.
+  // Routes runtime.v1.RuntimeService to cria-runtime, and runtime.v1.ImageService and
+  // cria.image.v1.ImagePull (a pull that streams its progress, for criactl pull) to
+  // cria-image; the shape of each method comes from the compiled descriptors. The rest
+  // of cria.image.v1 (service Image) is internal to image.sock and never routed here.
   CriRouter(Backends& backends, std::chrono::milliseconds max_wait);
 
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;

@@ -100,6 +100,33 @@ std::string BasicAuthHeader(const Credentials& credentials) {
   return "Authorization: Basic " + std::string(reinterpret_cast<char*>(out.data()), n);
 }
 
+Result<Credentials> DecodeBasicAuth(std::string_view base64) {
+  static const std::string kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int bits = 0;
+  unsigned value = 0;
+  for (char c : base64) {
+    if (c == '=') break;
+    size_t pos = kAlphabet.find(c);
+    if (pos == std::string::npos) {
+      return Status(StatusCode::kInvalidArgument, "registry auth: \"auth\" is not base64");
+    }
+    value = (value << 6) | static_cast<unsigned>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((value >> bits) & 0xff));
+    }
+  }
+  size_t colon = out.find(':');
+  if (colon == std::string::npos) {
+    return Status(StatusCode::kInvalidArgument,
+                  "registry auth: \"auth\" does not decode to username:password");
+  }
+  return Credentials{out.substr(0, colon), out.substr(colon + 1), "", ""};
+}
+
 Result<std::string> FetchBearerToken(const Challenge& challenge, const std::string& scope,
                                      const std::optional<Credentials>& credentials,
                                      const http::Options& options, const std::string& what) {
@@ -122,7 +149,17 @@ Result<std::string> FetchBearerToken(const Challenge& challenge, const std::stri
   http::Request request;
   request.url = url;
   request.max_body_bytes = 1 << 20;
-  if (credentials) request.headers.push_back(BasicAuthHeader(*credentials));
+  if (credentials && !credentials->identity_token.empty()) {
+    request.url = challenge.realm;
+    request.method = "POST";
+    request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+    request.body =
+        "grant_type=refresh_token&client_id=cria&service=" + UrlEscape(challenge.service) +
+        "&scope=" + UrlEscape(use_scope) +
+        "&refresh_token=" + UrlEscape(credentials->identity_token);
+  } else if (credentials && !credentials->username.empty()) {
+    request.headers.push_back(BasicAuthHeader(*credentials));
+  }
   std::string token_what = what + ": token from " + challenge.realm;
   CRIA_ASSIGN_OR_RETURN(http::Response response, http::Perform(request, options, token_what), "");
   if (response.status == 401) {

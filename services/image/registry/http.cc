@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <mutex>
+#include <optional>
+#include <sstream>
 
 namespace cria::image::registry::http {
 namespace {
@@ -98,7 +101,37 @@ size_t ReadCallback(char* buffer, size_t size, size_t nitems, void* user) {
   return n;
 }
 
+// The system's CA bundle (Debian's ca-certificates), read once.
+const std::string& SystemCaBundle() {
+  static const std::string bundle = [] {
+    std::ifstream in("/etc/ssl/certs/ca-certificates.crt");
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+  }();
+  return bundle;
+}
+
+constexpr char kRetryablePayload[] = "cria.image/retryable";
+constexpr char kRetryAfterPayload[] = "cria.image/retry-after";
+
 }  // namespace
+
+Status MarkRetryable(Status status, std::chrono::seconds retry_after) {
+  status.SetPayload(kRetryablePayload, absl::Cord("1"));
+  if (retry_after.count() > 0) {
+    status.SetPayload(kRetryAfterPayload, absl::Cord(std::to_string(retry_after.count())));
+  }
+  return status;
+}
+
+bool IsRetryable(const Status& status) { return status.GetPayload(kRetryablePayload).has_value(); }
+
+std::chrono::seconds RetryAfter(const Status& status) {
+  auto value = status.GetPayload(kRetryAfterPayload);
+  if (!value) return std::chrono::seconds(0);
+  return std::chrono::seconds(std::atol(std::string(*value).c_str()));
+}
 
 std::string Response::Header(const std::string& lowercase_name) const {
   auto it = headers.find(lowercase_name);
@@ -136,6 +169,21 @@ Result<Response> Perform(const Request& request, const Options& options, const s
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  std::string ca_bundle;
+  if (!options.tls.extra_ca_pem.empty()) {
+    // CAINFO_BLOB replaces the system bundle: send both.
+    ca_bundle = SystemCaBundle() + "\n" + options.tls.extra_ca_pem;
+    curl_blob blob{ca_bundle.data(), ca_bundle.size(), CURL_BLOB_NOCOPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+  }
+  if (!options.tls.client_cert_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, options.tls.client_cert_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLKEY, options.tls.client_key_file.c_str());
+  }
+  if (!options.tls.verify) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteCallback);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
@@ -173,15 +221,26 @@ Result<Response> Perform(const Request& request, const Options& options, const s
                                         std::to_string(request.max_body_bytes) + " bytes");
   }
   if (transfer.stalled) {
-    return absl::DeadlineExceededError(what + ": no data for " + std::to_string(timeout_ms) +
-                                       " ms, transfer aborted (retryable)");
+    return MarkRetryable(absl::DeadlineExceededError(what + ": no data for " +
+                                                     std::to_string(timeout_ms) +
+                                                     " ms, transfer aborted (retryable)"));
   }
   std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(rc);
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
-      return absl::DeadlineExceededError(what + ": timed out or stalled (retryable): " + detail);
+      return MarkRetryable(
+          absl::DeadlineExceededError(what + ": timed out (retryable): " + detail));
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      // A certificate problem does not go away by trying again.
+      return absl::UnavailableError(what + ": TLS failed: " + detail);
     default:
-      return absl::UnavailableError(what + ": transfer failed (retryable): " + detail);
+      return MarkRetryable(
+          absl::UnavailableError(what + ": transfer failed (retryable): " + detail));
   }
 }
 

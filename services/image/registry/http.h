@@ -39,15 +39,33 @@ struct Response {
   std::string Header(const std::string& lowercase_name) const;
 };
 
+// TLS settings for one registry host.
+struct Tls {
+  // PEM CA certificates trusted in addition to the system's (empty: the system's only).
+  std::string extra_ca_pem;
+  // A client certificate and its key (PEM files); both or neither.
+  std::string client_cert_file, client_key_file;
+  // false only for registries configured insecure.
+  bool verify = true;
+};
+
 struct Options {
   // Connect timeout; a transfer in which no byte moves for this long (checked about once
   // a second) is aborted with DeadlineExceeded.
   std::chrono::milliseconds timeout{30000};
+  Tls tls;
 };
 
+// Transient failures (connection refused or reset, stalls, 5xx, 429) carry a payload that
+// says so, and a 429's Retry-After seconds; callers retry only those.
+Status MarkRetryable(Status status, std::chrono::seconds retry_after = std::chrono::seconds(0));
+bool IsRetryable(const Status& status);
+// The registry's Retry-After (0 when it sent none).
+std::chrono::seconds RetryAfter(const Status& status);
+
 // Performs `request`. Transport failures: connection refused / host unreachable / reset →
-// Unavailable, timeout or stall → DeadlineExceeded, both saying "retryable"; TLS and
-// other failures → Unavailable too. `what` prefixes every message (e.g. "GET manifest ...").
+// Unavailable, timeout or stall → DeadlineExceeded, both retryable; TLS certificate
+// failures → Unavailable, not retryable. `what` prefixes every message (e.g. "GET manifest ...").
 // HTTP error statuses are not errors here: they come back in Response::status.
 Result<Response> Perform(const Request& request, const Options& options, const std::string& what);
 

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <utility>
 #include <vector>
@@ -61,14 +63,18 @@ std::string StripParameters(std::string content_type) {
 
 }  // namespace
 
-Status StatusForHttp(long status, const std::string& what, const std::string& body) {
+Status StatusForHttp(long status, const std::string& what, const std::string& body,
+                     const std::string& retry_after) {
   std::string codes = ErrorCodes(body);
   std::string suffix = "HTTP " + std::to_string(status) + (codes.empty() ? "" : " " + codes);
   if (status == 401) return absl::UnauthenticatedError(what + ": " + suffix + " (unauthenticated)");
   if (status == 403) return absl::PermissionDeniedError(what + ": " + suffix + " (denied)");
   if (status == 404) return absl::NotFoundError(what + ": " + suffix + " (not found)");
   if (status == 429 || status >= 500) {
-    return absl::UnavailableError(what + ": " + suffix + " (retryable)");
+    // Retry-After in seconds; the HTTP-date form is treated as absent.
+    long seconds = std::atol(retry_after.c_str());
+    return http::MarkRetryable(absl::UnavailableError(what + ": " + suffix + " (retryable)"),
+                               std::chrono::seconds(std::clamp(seconds, 0L, 300L)));
   }
   return absl::UnknownError(what + ": unexpected " + suffix);
 }
@@ -82,7 +88,7 @@ std::string RegistryClient::BaseUrl(const reference::Reference& ref) const {
 
 Result<http::Response> RegistryClient::Send(const reference::Reference& ref, http::Request request,
                                             const std::string& what) {
-  http::Options http_options{options_.timeout};
+  http::Options http_options{options_.timeout, options_.tls};
   const std::string scope = "repository:" + ref.repository + ":pull";
   const std::string key = ref.registry + "|" + scope;
   std::string token;
@@ -92,9 +98,13 @@ Result<http::Response> RegistryClient::Send(const reference::Reference& ref, htt
     if (it != tokens_.end()) token = it->second;
   }
   std::vector<std::string> base_headers = request.headers;
+  if (options_.credentials && !options_.credentials->registry_token.empty()) {
+    request.headers.push_back("Authorization: Bearer " + options_.credentials->registry_token);
+    return http::Perform(request, http_options, what);
+  }
   if (!token.empty()) {
     request.headers.push_back("Authorization: Bearer " + token);
-  } else if (options_.credentials) {
+  } else if (options_.credentials && !options_.credentials->username.empty()) {
     request.headers.push_back(BasicAuthHeader(*options_.credentials));
   }
   CRIA_ASSIGN_OR_RETURN(http::Response response, http::Perform(request, http_options, what), "");
@@ -135,7 +145,8 @@ Result<FetchedManifest> RegistryClient::FetchManifest(const reference::Reference
     }
     return response.status();
   }
-  if (response->status != 200) return StatusForHttp(response->status, what, response->body);
+  if (response->status != 200)
+    return StatusForHttp(response->status, what, response->body, response->Header("retry-after"));
 
   FetchedManifest out;
   out.body = std::move(response->body);
@@ -175,7 +186,8 @@ Result<int64_t> RegistryClient::HeadBlob(const reference::Reference& ref,
   request.method = "HEAD";
   request.url = BaseUrl(ref) + "/blobs/" + digest;
   CRIA_ASSIGN_OR_RETURN(http::Response response, Send(ref, std::move(request), what), "");
-  if (response.status != 200) return StatusForHttp(response.status, what, response.body);
+  if (response.status != 200)
+    return StatusForHttp(response.status, what, response.body, response.Header("retry-after"));
   std::string length = response.Header("content-length");
   if (length.empty()) return int64_t{-1};
   char* end = nullptr;
@@ -185,7 +197,8 @@ Result<int64_t> RegistryClient::HeadBlob(const reference::Reference& ref,
 }
 
 Status RegistryClient::FetchBlob(const reference::Reference& ref, const std::string& digest, int fd,
-                                 uint64_t max_bytes, uint64_t* bytes_written) {
+                                 uint64_t max_bytes, uint64_t* bytes_written,
+                                 const std::function<bool(uint64_t)>& on_bytes) {
   const std::string what = "GET " + Describe(ref, "blob " + digest);
   CRIA_ASSIGN_OR_RETURN(DigestHasher hasher, DigestHasher::ForDigest(digest), what);
   uint64_t total = 0;
@@ -199,11 +212,13 @@ Status RegistryClient::FetchBlob(const reference::Reference& ref, const std::str
                                           std::to_string(max_bytes) + " bytes");
     }
     hasher.Update(data, size);
+    if (on_bytes && !on_bytes(total)) return absl::CancelledError(what + ": stopped");
     return Annotate(WriteAll(fd, data, size), what);
   };
   CRIA_ASSIGN_OR_RETURN(http::Response response, Send(ref, std::move(request), what), "");
   if (bytes_written != nullptr) *bytes_written = total;
-  if (response.status != 200) return StatusForHttp(response.status, what, response.body);
+  if (response.status != 200)
+    return StatusForHttp(response.status, what, response.body, response.Header("retry-after"));
   std::string actual = hasher.Finish();
   if (actual != digest) {
     return absl::DataLossError(what + ": content has digest " + actual + " (" +
@@ -213,11 +228,11 @@ Status RegistryClient::FetchBlob(const reference::Reference& ref, const std::str
 }
 
 Status RegistryClient::FetchBlobToFile(const reference::Reference& ref, const std::string& digest,
-                                       const std::string& path, uint64_t max_bytes) {
+                                       const std::string& path, uint64_t max_bytes,
+                                       const std::function<bool(uint64_t)>& on_bytes) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus(errno, "open " + path);
-  Status status = FetchBlob(ref, digest, fd, max_bytes);
-  if (status.ok() && ::fsync(fd) != 0) status = ErrnoStatus(errno, "fsync " + path);
+  Status status = FetchBlob(ref, digest, fd, max_bytes, nullptr, on_bytes);
   if (::close(fd) != 0 && status.ok()) status = ErrnoStatus(errno, "close " + path);
   if (!status.ok()) ::unlink(path.c_str());
   return status;
@@ -240,7 +255,8 @@ Result<std::string> RegistryClient::FetchSmallBlob(const reference::Reference& r
     return OkStatus();
   };
   CRIA_ASSIGN_OR_RETURN(http::Response response, Send(ref, std::move(request), what), "");
-  if (response.status != 200) return StatusForHttp(response.status, what, response.body);
+  if (response.status != 200)
+    return StatusForHttp(response.status, what, response.body, response.Header("retry-after"));
   hasher.Update(body.data(), body.size());
   std::string actual = hasher.Finish();
   if (actual != digest) {

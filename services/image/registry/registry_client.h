@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,7 @@ struct RegistryClientOptions {
   // Connect timeout, and how long a transfer may stall before it is aborted.
   std::chrono::milliseconds timeout{30000};
   std::optional<Credentials> credentials;
+  http::Tls tls;
   // Cap on a manifest body; beyond it the transfer is aborted (ResourceExhausted).
   size_t max_manifest_bytes = manifest::kMaxManifestBytes;
 };
@@ -57,12 +59,18 @@ class RegistryClient {
   // and hashing as it streams; DataLoss naming the blob when the content does not match.
   // Fails with ResourceExhausted beyond `max_bytes` (0: no limit). The blob is never held
   // in memory. On error, bytes already written stay in fd (the caller discards the file).
-  // `bytes_written` (optional) receives the byte count.
+  // `bytes_written` (optional) receives the byte count; `on_bytes` (optional) is called
+  // with the running total as data arrives, and stops the transfer (Cancelled) by
+  // returning false.
   Status FetchBlob(const reference::Reference& ref, const std::string& digest, int fd,
-                   uint64_t max_bytes = 0, uint64_t* bytes_written = nullptr);
+                   uint64_t max_bytes = 0, uint64_t* bytes_written = nullptr,
+                   const std::function<bool(uint64_t)>& on_bytes = nullptr);
   // As above into a file at `path`, created (mode 0644) or truncated; removed on error.
+  // Not fsynced: the file is a download its caller consumes at once (a crash loses it
+  // with the pull it belongs to).
   Status FetchBlobToFile(const reference::Reference& ref, const std::string& digest,
-                         const std::string& path, uint64_t max_bytes = 0);
+                         const std::string& path, uint64_t max_bytes = 0,
+                         const std::function<bool(uint64_t)>& on_bytes = nullptr);
   // A small blob (an image config) in memory, verified; ResourceExhausted beyond max_bytes.
   Result<std::string> FetchSmallBlob(const reference::Reference& ref, const std::string& digest,
                                      size_t max_bytes = manifest::kMaxConfigBytes);
@@ -85,6 +93,8 @@ class RegistryClient {
 
 // The error for a non-2xx HTTP status, `what` naming the operation and object; the
 // registry error codes in `body` ({"errors":[{"code":...}]}) are appended when present.
-Status StatusForHttp(long status, const std::string& what, const std::string& body = "");
+// A 429 or 5xx is retryable (http::IsRetryable), with `retry_after` (the header, seconds).
+Status StatusForHttp(long status, const std::string& what, const std::string& body = "",
+                     const std::string& retry_after = "");
 
 }  // namespace cria::image::registry

@@ -29,9 +29,10 @@ Status Measure(const std::string& dir, v1::FilesystemUsage* out) {
 StorageService::StorageService(const daemon::Identity& identity, store::LayerStore& layers,
                                store::RootfsStore& rootfs)
     : identity_(identity), layers_(layers), rootfs_(rootfs), workers_(kWorkers) {
-  ServeOnly("cria.storage.v1.Storage", {"ServiceInfo", "ApplyLayer", "LayerStatus", "CreateRootfs",
-                                        "MountRootfs", "UnmountRootfs", "RemoveRootfs", "PinLayer",
-                                        "UnpinLayer", "GarbageCollect", "FsInfo", "RootfsUsage"});
+  ServeOnly("cria.storage.v1.Storage",
+            {"ServiceInfo", "ApplyLayer", "LayerStatus", "CreateRootfs", "MountRootfs",
+             "UnmountRootfs", "RemoveRootfs", "PinLayer", "UnpinLayer", "GarbageCollect", "FsInfo",
+             "RootfsUsage", "ListPins", "ListRootfs"});
 }
 
 StorageService::~StorageService() { workers_.join(); }
@@ -80,8 +81,8 @@ grpc::ServerUnaryReactor* StorageService::CreateRootfs(grpc::CallbackServerConte
   auto* reactor = context->DefaultReactor();
   // vfs copies the image here: a worker, not a gRPC thread.
   boost::asio::post(workers_, [this, reactor, request, response] {
-    Result<store::RootfsInfo> info =
-        rootfs_.Create(request->container_id(), request->top_layer(), request->read_only());
+    Result<store::RootfsInfo> info = rootfs_.Create(request->container_id(), request->top_layer(),
+                                                    request->read_only(), request->image_id());
     if (info.ok()) response->set_path(info->path);
     reactor->Finish(ToGrpc(info.status()));
   });
@@ -171,6 +172,37 @@ grpc::ServerUnaryReactor* StorageService::RootfsUsage(grpc::CallbackServerContex
     Status s = info.ok() ? Measure(info->writable, response->mutable_writable()) : info.status();
     reactor->Finish(ToGrpc(s));
   });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::ListPins(grpc::CallbackServerContext* context,
+                                                   const v1::ListPinsRequest* request,
+                                                   v1::ListPinsResponse* response) {
+  for (const store::LayerInfo& layer : layers_.List()) {
+    for (const std::string& holder : layer.holders) {
+      if (holder.rfind(request->holder_prefix(), 0) != 0) continue;
+      v1::Pin* pin = response->add_pins();
+      pin->set_chain_id(layer.chain_id);
+      pin->set_holder(holder);
+    }
+  }
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* StorageService::ListRootfs(grpc::CallbackServerContext* context,
+                                                     const v1::ListRootfsRequest*,
+                                                     v1::ListRootfsResponse* response) {
+  for (const store::RootfsInfo& info : rootfs_.List()) {
+    v1::RootfsEntry* entry = response->add_rootfs();
+    entry->set_container_id(info.container_id);
+    entry->set_top_layer(info.top_layer);
+    entry->set_image_id(info.image_id);
+    entry->set_mounts(info.mounts);
+  }
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
   return reactor;
 }
 

@@ -54,6 +54,12 @@ class StorageService : public rpc::PartialService<v1::Storage::CallbackService> 
   grpc::ServerUnaryReactor* RootfsUsage(grpc::CallbackServerContext* context,
                                         const v1::RootfsUsageRequest* request,
                                         v1::RootfsUsageResponse* response) override;
+  grpc::ServerUnaryReactor* ListPins(grpc::CallbackServerContext* context,
+                                     const v1::ListPinsRequest* request,
+                                     v1::ListPinsResponse* response) override;
+  grpc::ServerUnaryReactor* ListRootfs(grpc::CallbackServerContext* context,
+                                       const v1::ListRootfsRequest* request,
+                                       v1::ListRootfsResponse* response) override;
 
  private:
   const daemon::Identity& identity_;

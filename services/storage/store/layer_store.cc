@@ -10,10 +10,14 @@
 
 #include "libs/log/log.h"
 #include "services/storage/layers/apply.h"
-#include "services/storage/store/chain_id.h"
+#include "libs/digest/chain_id.h"
 #include "services/storage/store/usage.h"
 
 namespace cria::storage::store {
+
+using digest::ChainId;
+using digest::DigestHex;
+using digest::IsDigest;
 namespace {
 
 namespace fs = std::filesystem;

@@ -9,9 +9,13 @@
 
 #include "libs/process/process.h"
 #include "services/storage/drivers/driver.h"
-#include "services/storage/store/chain_id.h"
+#include "libs/digest/chain_id.h"
 
 namespace cria::storage::store {
+
+using digest::ChainId;
+using digest::DigestHex;
+using digest::IsDigest;
 namespace {
 
 namespace fs = std::filesystem;

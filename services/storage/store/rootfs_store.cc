@@ -58,11 +58,18 @@ RootfsRecovery RootfsStore::Recover() {
       report.problems.push_back("rootfs record " + name + ": unusable");
       continue;
     }
-    RootfsInfo info{
-        name, top->value.GetString(),         ro->value.GetBool(), driver_.RootfsPath(Dir(name)),
-        0,    driver_.WritablePath(Dir(name))};
+    RootfsInfo info{name,
+                    top->value.GetString(),
+                    ro->value.GetBool(),
+                    driver_.RootfsPath(Dir(name)),
+                    0,
+                    driver_.WritablePath(Dir(name)),
+                    ""};
     // Still mounted from before the restart: its user will unmount it once.
     if (drivers::IsMountPoint(info.path)) info.mounts = 1;
+    auto image = doc.FindMember("image_id");
+    if (image != doc.MemberEnd() && image->value.IsString())
+      info.image_id = image->value.GetString();
     found[name] = info;
   }
   std::error_code ec;
@@ -79,7 +86,7 @@ RootfsRecovery RootfsStore::Recover() {
 }
 
 Result<RootfsInfo> RootfsStore::Create(const std::string& id, const std::string& top_layer,
-                                       bool read_only) {
+                                       bool read_only, const std::string& image_id) {
   CRIA_RETURN_IF_ERROR(ValidateContainerId(id), "");
   std::vector<std::string> lowers;
   if (!top_layer.empty()) {
@@ -101,9 +108,11 @@ Result<RootfsInfo> RootfsStore::Create(const std::string& id, const std::string&
   doc.AddMember("version", kRecordVersion, a);
   doc.AddMember("top_layer", rapidjson::Value(top_layer.c_str(), a), a);
   doc.AddMember("read_only", read_only, a);
+  doc.AddMember("image_id", rapidjson::Value(image_id.c_str(), a), a);
   CRIA_RETURN_IF_ERROR(records_.Write(id, doc), "record the rootfs of container " + id);
   undo.Commit();
-  RootfsInfo info{id, top_layer, read_only, driver_.RootfsPath(dir), 0, driver_.WritablePath(dir)};
+  RootfsInfo info{
+      id, top_layer, read_only, driver_.RootfsPath(dir), 0, driver_.WritablePath(dir), image_id};
   rootfs_[id] = info;
   log::Info("rootfs created", {{"container", id}, {"top_layer", top_layer}});
   return info;
@@ -158,6 +167,13 @@ Result<RootfsInfo> RootfsStore::Get(const std::string& id) const {
   if (it == rootfs_.end())
     return Status(StatusCode::kNotFound, "container " + id + " has no rootfs");
   return it->second;
+}
+
+std::vector<RootfsInfo> RootfsStore::List() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<RootfsInfo> out;
+  for (const auto& [id, info] : rootfs_) out.push_back(info);
+  return out;
 }
 
 std::set<std::string> RootfsStore::UsedLayers() const {

@@ -25,6 +25,7 @@ struct RootfsInfo {
   std::string path;  // where it is (or will be) mounted
   int mounts = 0;
   std::string writable;  // the container's own writable dir
+  std::string image_id;  // the image it was made from, as its creator said; may be empty
 };
 
 struct RootfsRecovery {
@@ -44,13 +45,14 @@ class RootfsStore {
 
   // AlreadyExists for a known id; NotFound when the top layer is not present.
   Result<RootfsInfo> Create(const std::string& container_id, const std::string& top_layer,
-                            bool read_only);
+                            bool read_only, const std::string& image_id = "");
   Result<RootfsInfo> Mount(const std::string& container_id);
   // One mount fewer; unmounted at zero. A rootfs that is not mounted is OK.
   Status Unmount(const std::string& container_id);
   // Unmounts whatever the count, removes the dirs and the record. Unknown ids are OK.
   Status Remove(const std::string& container_id);
   Result<RootfsInfo> Get(const std::string& container_id) const;
+  std::vector<RootfsInfo> List() const;
 
   std::string ContainersDir() const { return root_ + "/containers"; }
 

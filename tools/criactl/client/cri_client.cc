@@ -91,6 +91,7 @@ Result<std::unique_ptr<CriClient>> CriClient::Connect(const GlobalOptions& optio
           : grpc::CreateCustomChannel(image_target, grpc::InsecureChannelCredentials(), args);
   client->runtime_ = ::runtime::v1::RuntimeService::NewStub(runtime_channel);
   client->image_ = ::runtime::v1::ImageService::NewStub(image_channel);
+  client->image_channel_ = image_channel;
   client->timeout_ = options.timeout;
   client->runtime_endpoint_ = runtime;
   return client;

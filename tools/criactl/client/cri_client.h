@@ -33,6 +33,9 @@ class CriClient {
 
   ::runtime::v1::RuntimeService::Stub& runtime() { return *runtime_; }
   ::runtime::v1::ImageService::Stub& image() { return *image_; }
+  // The image endpoint's channel, for services next to the CRI ImageService there
+  // (cria.image.v1.ImagePull).
+  const std::shared_ptr<grpc::Channel>& image_channel() const { return image_channel_; }
   // A context with the --timeout deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
   const std::string& runtime_endpoint() const { return runtime_endpoint_; }
@@ -40,6 +43,7 @@ class CriClient {
  private:
   std::unique_ptr<::runtime::v1::RuntimeService::Stub> runtime_;
   std::unique_ptr<::runtime::v1::ImageService::Stub> image_;
+  std::shared_ptr<grpc::Channel> image_channel_;
   std::chrono::milliseconds timeout_{0};
   std::string runtime_endpoint_;
 };

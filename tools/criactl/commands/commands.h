@@ -14,5 +14,10 @@ struct Invocation {
 
 void AddVersionCommand(CLI::App& app, Invocation& invocation);
 void AddInfoCommand(CLI::App& app, Invocation& invocation);
+void AddPullCommand(CLI::App& app, Invocation& invocation);
+void AddImagesCommand(CLI::App& app, Invocation& invocation);
+void AddInspectiCommand(CLI::App& app, Invocation& invocation);
+void AddRmiCommand(CLI::App& app, Invocation& invocation);
+void AddImageFsInfoCommand(CLI::App& app, Invocation& invocation);
 
 }  // namespace cria::criactl

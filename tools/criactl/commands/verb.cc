@@ -9,10 +9,13 @@ CLI::App* AddVerb(CLI::App& app, Invocation& invocation, const std::string& name
                   std::vector<Format> formats, VerbRunner run) {
   auto* cmd = app.add_subcommand(name, description);
   auto output = std::make_shared<std::string>(default_format);
-  cmd->add_option("-o,--output", *output, "Output format: json, yaml or table")
-      ->capture_default_str();
+  if (!formats.empty()) {
+    cmd->add_option("-o,--output", *output, "Output format: json, yaml or table")
+        ->capture_default_str();
+  }
   cmd->callback([&invocation, name, output, formats, run] {
-    Result<Format> format = ParseFormat(*output, formats);
+    Result<Format> format =
+        formats.empty() ? Result<Format>(Format::kTable) : ParseFormat(*output, formats);
     if (!format.ok()) {
       std::cerr << "criactl " << name << ": " << MessageOf(format.status()) << "\n";
       invocation.exit_code = 1;
@@ -32,6 +35,11 @@ CLI::App* AddVerb(CLI::App& app, Invocation& invocation, const std::string& name
 
 int ReportRpcError(const Verb& verb, std::string_view doing, const grpc::Status& status) {
   std::cerr << "criactl " << verb.name << ": " << doing << ": " << DescribeRpcError(status) << "\n";
+  return 1;
+}
+
+int ReportError(const Verb& verb, std::string_view message) {
+  std::cerr << "criactl " << verb.name << ": " << message << "\n";
   return 1;
 }
 

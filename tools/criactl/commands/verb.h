@@ -27,7 +27,8 @@ struct Verb {
 // Runs a verb with its parsed -o value; returns the exit code.
 using VerbRunner = std::function<int(Verb& verb)>;
 
-// Adds subcommand `name` with "-o,--output" (one of `formats`, default `default_format`).
+// Adds subcommand `name` with "-o,--output" (one of `formats`, default `default_format`;
+// no -o at all when `formats` is empty, and the verb's format is then kTable).
 // Before `run`, the format is checked and the client connected; a failure is printed as
 // "criactl <name>: <reason>" and exits 1.
 CLI::App* AddVerb(CLI::App& app, Invocation& invocation, const std::string& name,
@@ -36,6 +37,9 @@ CLI::App* AddVerb(CLI::App& app, Invocation& invocation, const std::string& name
 
 // Prints "criactl <verb>: <doing>: rpc error: code = ... desc = ..." on stderr; returns 1.
 int ReportRpcError(const Verb& verb, std::string_view doing, const grpc::Status& status);
+
+// Prints "criactl <verb>: <message>" on stderr; returns 1.
+int ReportError(const Verb& verb, std::string_view message);
 
 // Prints JSON text as is, or as YAML.
 void PrintStructured(Format format, const std::string& json);

@@ -1,8 +1,8 @@
-#include "services/storage/store/chain_id.h"
+#include "libs/digest/chain_id.h"
 
 #include "libs/digest/digest.h"
 
-namespace cria::storage::store {
+namespace cria::digest {
 
 bool IsDigest(const std::string& text) {
   constexpr std::string_view kPrefix = "sha256:";
@@ -29,4 +29,4 @@ Result<std::string> ChainId(const std::string& parent, const std::string& diff_i
   return digest::Sha256Digest(parent + " " + diff_id);
 }
 
-}  // namespace cria::storage::store
+}  // namespace cria::digest

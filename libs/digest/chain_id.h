@@ -6,7 +6,7 @@
 
 #include "libs/status/status.h"
 
-namespace cria::storage::store {
+namespace cria::digest {
 
 // `parent` is empty for a bottom layer. Both are "sha256:<64 hex>".
 Result<std::string> ChainId(const std::string& parent, const std::string& diff_id);
@@ -17,4 +17,4 @@ bool IsDigest(const std::string& text);
 // The 64 hex digits of a digest (its directory and record name).
 std::string DigestHex(const std::string& digest);
 
-}  // namespace cria::storage::store
+}  // namespace cria::digest

@@ -35,9 +35,17 @@ void ImageManager::MarkReconciled() {
   reconciled_cv_.notify_all();
 }
 
-void ImageManager::WaitReconciled() {
+Status ImageManager::WaitReconciled(const std::function<bool()>& cancelled) {
   std::unique_lock<std::mutex> lock(mu_);
-  reconciled_cv_.wait(lock, [&] { return reconciled_; });
+  while (!reconciled_) {
+    reconciled_cv_.wait_for(lock, std::chrono::milliseconds(200));
+    if (!reconciled_ && cancelled && cancelled()) {
+      return Status(StatusCode::kUnavailable,
+                    "cria-image is not ready: its images are not yet reconciled with "
+                    "cria-storage (is cria-storage running?)");
+    }
+  }
+  return OkStatus();
 }
 
 Result<ReconcileReport> ImageManager::Reconcile() {
@@ -84,7 +92,7 @@ Result<ReconcileReport> ImageManager::Reconcile() {
 Result<store::ImageRecord> ImageManager::Pull(const pull::PullSpec& spec,
                                               const pull::ProgressFn& progress,
                                               const std::function<bool()>& cancelled) {
-  WaitReconciled();
+  CRIA_RETURN_IF_ERROR(WaitReconciled(cancelled), "pull " + spec.image);
   return puller_.Pull(spec, progress, cancelled);
 }
 
@@ -144,8 +152,8 @@ Result<std::optional<runtime::v1::Image>> ImageManager::ImageStatus(
   return std::optional<runtime::v1::Image>(std::move(image));
 }
 
-Status ImageManager::Remove(const std::string& text) {
-  WaitReconciled();
+Status ImageManager::Remove(const std::string& text, const std::function<bool()>& cancelled) {
+  CRIA_RETURN_IF_ERROR(WaitReconciled(cancelled), "remove image " + text);
   Result<store::ImageRecord> found = store::FindImage(store_, text, puller_.name_rules());
   if (!found.ok()) {
     return found.status().code() == StatusCode::kNotFound ? OkStatus() : found.status();

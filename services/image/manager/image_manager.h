@@ -4,6 +4,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -50,13 +51,14 @@ class ImageManager {
       const std::string& text, std::map<std::string, std::string>* info) const;
   // Removes the image (or only the tag `text` names, when the image has others). Absent
   // images are OK; FailedPrecondition naming the container when a container uses it.
-  Status Remove(const std::string& text);
+  Status Remove(const std::string& text, const std::function<bool()>& cancelled = nullptr);
   Result<v1::ResolveResponse> Resolve(const std::string& text) const;
 
  private:
   bool IsPinned(const store::ImageRecord& record) const;
   Result<runtime::v1::Image> View(const store::ImageRecord& record) const;
-  void WaitReconciled();
+  // Unavailable when `cancelled` says the caller gave up first (cria-storage is down).
+  Status WaitReconciled(const std::function<bool()>& cancelled);
 
   store::ImageStore& store_;
   pull::StorageLink& storage_;

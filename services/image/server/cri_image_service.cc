@@ -99,13 +99,13 @@ grpc::ServerUnaryReactor* CriImageService::RemoveImage(
     grpc::CallbackServerContext* context, const runtime::v1::RemoveImageRequest* request,
     runtime::v1::RemoveImageResponse*) {
   auto* reactor = context->DefaultReactor();
-  boost::asio::post(workers_, [this, reactor, request] {
+  boost::asio::post(workers_, [this, context, reactor, request] {
     const std::string& image = request->image().image();
     if (image.empty()) {
       return reactor->Finish(
           ToGrpc(Status(StatusCode::kInvalidArgument, "RemoveImage: no image given")));
     }
-    reactor->Finish(ToGrpc(images_.Remove(image)));
+    reactor->Finish(ToGrpc(images_.Remove(image, [context] { return context->IsCancelled(); })));
   });
   return reactor;
 }

@@ -31,8 +31,8 @@ struct GatewaySection {
 struct ImageSection {
   // Registries tried, in order, for a name without one ("busybox").
   std::vector<std::string> unqualified_search_registries = {"docker.io"};
-  std::vector<std::string> short_name_aliases;  // "name=registry/repository"
-  std::vector<std::string> registry_mirrors;    // "registry=mirror[/path]", tried in order
+  std::vector<std::string> short_name_aliases;   // "name=registry/repository"
+  std::vector<std::string> registry_mirrors;     // "registry=mirror[/path]", tried in order
   std::vector<std::string> insecure_registries;  // "host[:port]": plain HTTP or unverified TLS
   std::string certs_dir = "/etc/cria/certs.d";   // <host[:port]>/{*.crt, *.cert + *.key}
   std::string auth_file;                         // Docker config.json / containers auth.json

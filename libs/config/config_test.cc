@@ -138,8 +138,7 @@ TEST_CASE("image keys: integers in range, key=value lists") {
         std::vector<std::string>{"docker.io=127.0.0.1:5000", "docker.io=m2/x"});
   CHECK(ErrorOf("image:\n  max_concurrent_downloads: 0\n").find("between 1 and 64") !=
         std::string::npos);
-  CHECK(ErrorOf("image:\n  pull_retries: three\n").find("is not an integer") !=
-        std::string::npos);
+  CHECK(ErrorOf("image:\n  pull_retries: three\n").find("is not an integer") != std::string::npos);
   CHECK(ErrorOf("image:\n  short_name_aliases: [busybox]\n").find("key=value") !=
         std::string::npos);
 }

@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-
 #include <initializer_list>
 #include <string>
 
@@ -118,28 +117,27 @@ KeyDef ModeKey(std::string section, std::string name, std::string doc,
 
 KeyDef IntKey(std::string section, std::string name, std::string doc,
               std::function<int&(Config&)> ref, int min, int max) {
-  return KeyDef{
-      std::move(section),
-      std::move(name),
-      "integer",
-      std::move(doc),
-      [ref, min, max](std::string_view text, Config& c) -> Status {
-        std::string s(text);
-        char* end = nullptr;
-        errno = 0;
-        long v = std::strtol(s.c_str(), &end, 10);
-        if (s.empty() || *end != '\0' || errno != 0) {
-          return Invalid("\"" + s + "\" is not an integer");
-        }
-        if (v < min || v > max) {
-          return Invalid("must be between " + std::to_string(min) + " and " +
-                         std::to_string(max) + ", got " + s);
-        }
-        ref(c) = static_cast<int>(v);
-        return OkStatus();
-      },
-      nullptr,
-      [ref](const Config& c) { return std::to_string(ref(const_cast<Config&>(c))); }};
+  return KeyDef{std::move(section),
+                std::move(name),
+                "integer",
+                std::move(doc),
+                [ref, min, max](std::string_view text, Config& c) -> Status {
+                  std::string s(text);
+                  char* end = nullptr;
+                  errno = 0;
+                  long v = std::strtol(s.c_str(), &end, 10);
+                  if (s.empty() || *end != '\0' || errno != 0) {
+                    return Invalid("\"" + s + "\" is not an integer");
+                  }
+                  if (v < min || v > max) {
+                    return Invalid("must be between " + std::to_string(min) + " and " +
+                                   std::to_string(max) + ", got " + s);
+                  }
+                  ref(c) = static_cast<int>(v);
+                  return OkStatus();
+                },
+                nullptr,
+                [ref](const Config& c) { return std::to_string(ref(const_cast<Config&>(c))); }};
 }
 
 // "key=value" with both sides non-empty.
@@ -235,8 +233,7 @@ std::vector<KeyDef> BuildSchema() {
       "image", "short_name_aliases",
       "name=registry/repository: a short name that always means one image, e.g.\n"
       "\"pause=registry.k8s.io/pause\". An alias wins over the search registries.",
-      [](Config& c) -> std::vector<std::string>& { return c.image.short_name_aliases; },
-      KeyValue));
+      [](Config& c) -> std::vector<std::string>& { return c.image.short_name_aliases; }, KeyValue));
   keys.push_back(StringListKey(
       "image", "registry_mirrors",
       "registry=mirror[/path]: pulls from the registry try its mirrors in the order\n"
@@ -266,9 +263,9 @@ std::vector<KeyDef> BuildSchema() {
       "Images reported as pinned, so the kubelet never garbage-collects them (the\n"
       "pause image, for instance).",
       [](Config& c) -> std::vector<std::string>& { return c.image.pinned_images; }, NonEmpty));
-  keys.push_back(IntKey("image", "max_concurrent_downloads",
-                        "Layers of one pull downloaded at the same time.",
-                        [](Config& c) -> int& { return c.image.max_concurrent_downloads; }, 1, 64));
+  keys.push_back(IntKey(
+      "image", "max_concurrent_downloads", "Layers of one pull downloaded at the same time.",
+      [](Config& c) -> int& { return c.image.max_concurrent_downloads; }, 1, 64));
   keys.push_back(IntKey(
       "image", "pull_retries",
       "Attempts for a registry request that fails transiently (connection reset, 5xx,\n"

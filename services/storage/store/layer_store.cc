@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "libs/digest/chain_id.h"
 #include "libs/log/log.h"
 #include "services/storage/layers/apply.h"
-#include "libs/digest/chain_id.h"
 #include "services/storage/store/usage.h"
 
 namespace cria::storage::store {

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "libs/digest/chain_id.h"
 #include "libs/process/process.h"
 #include "services/storage/drivers/driver.h"
-#include "libs/digest/chain_id.h"
 
 namespace cria::storage::store {
 

@@ -1,0 +1,220 @@
+#include "services/runtime/oci/conmon.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+#include "libs/fd/unique_fd.h"
+#include "rapidjson/document.h"
+
+extern char** environ;
+
+namespace cria::runtime::oci {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Reads what conmon writes on the sync pipe until EOF or the deadline.
+Result<std::string> ReadUntilEof(int fd, Clock::time_point deadline, const std::string& what) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      return Status(StatusCode::kDeadlineExceeded, what + ": conmon did not report in time");
+    }
+    pollfd p{fd, POLLIN, 0};
+    int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return ErrnoStatus(errno, what + ": poll the conmon sync pipe");
+    if (r == 0) continue;
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(errno, what + ": read the conmon sync pipe");
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+    // One message is all API version 1 sends on create.
+    if (out.find('}') != std::string::npos) return out;
+  }
+}
+
+Status WriteSmall(const std::string& path, const std::string& data) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return ErrnoStatus(errno, "open " + path);
+  ssize_t n = ::write(fd, data.data(), data.size());
+  int err = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(data.size())) return ErrnoStatus(err, "write " + path);
+  return OkStatus();
+}
+
+pid_t ReadPid(const std::string& path) {
+  std::ifstream in(path);
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
+}
+
+}  // namespace
+
+Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
+  const std::string what = "create container " + r.container_id + " with conmon";
+  int sync[2], start[2];
+  if (::pipe2(sync, O_CLOEXEC) != 0) return ErrnoStatus(errno, what + ": pipe");
+  UniqueFd sync_read(sync[0]), sync_write(sync[1]);
+  if (::pipe2(start, O_CLOEXEC) != 0) return ErrnoStatus(errno, what + ": pipe");
+  UniqueFd start_read(start[0]), start_write(start[1]);
+  // The child's fds 3 and 4 are made by dup2 from these: keep them clear of 3 and 4.
+  for (UniqueFd* fd : {&sync_write, &start_read}) {
+    if (fd->Get() <= 4) fd->Reset(::fcntl(fd->Get(), F_DUPFD_CLOEXEC, 10));
+  }
+
+  std::vector<std::string> args = {r.conmon,
+                                   "--api-version",
+                                   "1",
+                                   "-c",
+                                   r.container_id,
+                                   "-u",
+                                   r.container_id,
+                                   "-n",
+                                   r.name,
+                                   "-r",
+                                   r.runtime,
+                                   "-b",
+                                   r.bundle,
+                                   "-p",
+                                   r.bundle + "/pidfile",
+                                   "-P",
+                                   r.conmon_pidfile,
+                                   "--persist-dir",
+                                   r.bundle,
+                                   "--exit-dir",
+                                   r.exit_dir,
+                                   "--socket-dir-path",
+                                   r.socket_dir,
+                                   "-l",
+                                   "k8s-file:" + r.log_path,
+                                   "--log-level",
+                                   "warn",
+                                   "--runtime-arg",
+                                   "--root=" + r.runtime_root};
+  if (r.systemd_cgroup) args.push_back("-s");
+  if (r.terminal) {
+    args.push_back("-t");
+  } else if (r.stdin) {
+    args.push_back("-i");
+  }
+  if (r.stdin && !r.stdin_once) args.push_back("--leave-stdin-open");
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env = {"_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4",
+                                  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:"
+                                  "/bin"};
+  std::vector<char*> envp;
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  const std::string conmon_log = r.bundle + "/conmon.log";
+  posix_spawn_file_actions_addopen(&actions, 2, conmon_log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0600);
+  // dup2 clears O_CLOEXEC on the copies the child keeps.
+  posix_spawn_file_actions_adddup2(&actions, sync_write.Get(), 3);
+  posix_spawn_file_actions_adddup2(&actions, start_read.Get(), 4);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Its own session-less process group: a signal to cria-runtime's group never reaches it.
+  posix_spawnattr_setpgroup(&attr, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  sigset_t all;
+  sigfillset(&all);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, r.conmon.c_str(), &actions, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) return ErrnoStatus(rc, what + ": start " + r.conmon);
+  sync_write.Reset();
+  start_read.Reset();
+
+  Status moved = OkStatus();
+  if (!r.conmon_cgroup_procs.empty()) {
+    moved = WriteSmall(r.conmon_cgroup_procs, std::to_string(pid));
+  }
+  if (!moved.ok()) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return Annotate(moved, what + ": move conmon out of cria-runtime's cgroup");
+  }
+  // Go: conmon forks its monitor and the first process exits.
+  char go = 0;
+  if (::write(start_write.Get(), &go, 1) != 1) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return ErrnoStatus(errno, what + ": signal conmon to start");
+  }
+  start_write.Reset();
+  Result<std::string> message = ReadUntilEof(sync_read.Get(), Clock::now() + r.timeout, what);
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  if (!message.ok()) {
+    pid_t monitor = ReadPid(r.conmon_pidfile);
+    if (monitor > 0) ::kill(monitor, SIGKILL);
+    return message.status();
+  }
+  rapidjson::Document doc;
+  doc.Parse(message->c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data") || !doc["data"].IsInt()) {
+    std::ifstream log(conmon_log);
+    std::stringstream text;
+    text << log.rdbuf();
+    return Status(StatusCode::kInternal,
+                  what + ": conmon reported no container pid (" + *message + "): " + text.str());
+  }
+  int data = doc["data"].GetInt();
+  if (data <= 0) {
+    std::string detail = doc.HasMember("message") && doc["message"].IsString()
+                             ? doc["message"].GetString()
+                             : "no message";
+    // conmon exits after a failed create; nothing is left running.
+    return Status(StatusCode::kFailedPrecondition, what + ": " + detail);
+  }
+  ConmonStarted started;
+  started.container_pid = data;
+  started.conmon_pid = ReadPid(r.conmon_pidfile);
+  return started;
+}
+
+Status ReopenLog(const std::string& bundle) { return WriteSmall(bundle + "/ctl", "2 0 0\n"); }
+
+Status ResizeTerminal(const std::string& bundle, int height, int width) {
+  return WriteSmall(bundle + "/ctl",
+                    "1 " + std::to_string(height) + " " + std::to_string(width) + "\n");
+}
+
+Result<int> ReadExitCode(const std::string& exit_dir, const std::string& id) {
+  const std::string path = exit_dir + "/" + id;
+  std::ifstream in(path);
+  if (!in) return Status(StatusCode::kNotFound, "no exit file " + path);
+  int code = 0;
+  if (!(in >> code)) return Status(StatusCode::kDataLoss, "exit file " + path + " is not a number");
+  return code;
+}
+
+}  // namespace cria::runtime::oci

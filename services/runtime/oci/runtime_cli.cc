@@ -1,0 +1,119 @@
+#include "services/runtime/oci/runtime_cli.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include "rapidjson/document.h"
+
+namespace cria::runtime::oci {
+namespace {
+
+bool SaysNotExist(const process::Outcome& outcome) {
+  const std::string& err = outcome.err;
+  return err.find("does not exist") != std::string::npos ||
+         err.find("not found") != std::string::npos ||
+         err.find("No such file or directory") != std::string::npos;
+}
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+RuntimeCli::RuntimeCli(std::string path, std::string root, std::chrono::milliseconds timeout)
+    : path_(std::move(path)), root_(std::move(root)), timeout_(timeout) {}
+
+Result<process::Outcome> RuntimeCli::Call(const std::vector<std::string>& args,
+                                          const std::string& stdin_data) const {
+  process::Command cmd;
+  cmd.argv = {path_, "--root", root_};
+  cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
+  cmd.stdin_data = stdin_data;
+  cmd.timeout = timeout_;
+  cmd.output_limit = 1 << 20;
+  return process::Run(cmd);
+}
+
+Status RuntimeCli::Check(const Result<process::Outcome>& outcome, const std::string& what) const {
+  if (!outcome.ok()) return Annotate(outcome.status(), path_ + " " + what);
+  if (outcome->Succeeded()) return OkStatus();
+  StatusCode code = SaysNotExist(*outcome) ? StatusCode::kNotFound : StatusCode::kInternal;
+  if (outcome->timed_out) code = StatusCode::kDeadlineExceeded;
+  return Status(code,
+                path_ + " " + what + " " + outcome->Describe() + ": " + Trimmed(outcome->err));
+}
+
+Result<RuntimeState> RuntimeCli::State(const std::string& id) const {
+  Result<process::Outcome> outcome = Call({"state", id});
+  CRIA_RETURN_IF_ERROR(Check(outcome, "state " + id), "");
+  rapidjson::Document doc;
+  doc.Parse(outcome->out.c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("status") ||
+      !doc["status"].IsString()) {
+    return Status(StatusCode::kInternal, path_ + " state " + id + ": unexpected output");
+  }
+  RuntimeState state;
+  state.status = doc["status"].GetString();
+  if (doc.HasMember("pid") && doc["pid"].IsInt()) state.pid = doc["pid"].GetInt();
+  return state;
+}
+
+Status RuntimeCli::Start(const std::string& id) const {
+  return Check(Call({"start", id}), "start " + id);
+}
+
+Status RuntimeCli::Kill(const std::string& id, int signal, bool all) const {
+  std::vector<std::string> args = {"kill"};
+  if (all) args.push_back("--all");
+  args.push_back(id);
+  args.push_back(std::to_string(signal));
+  return Check(Call(args), "kill " + id);
+}
+
+Status RuntimeCli::Delete(const std::string& id, bool force) const {
+  std::vector<std::string> args = {"delete"};
+  if (force) args.push_back("--force");
+  args.push_back(id);
+  Status s = Check(Call(args), "delete " + id);
+  if (s.code() == StatusCode::kNotFound) return OkStatus();
+  return s;
+}
+
+Status RuntimeCli::Update(const std::string& id, const std::string& resources_json) const {
+  return Check(Call({"update", "--resources", "-", id}, resources_json), "update " + id);
+}
+
+Result<process::Outcome> RuntimeCli::Exec(const std::string& id,
+                                          const std::vector<std::string>& argv,
+                                          std::chrono::milliseconds timeout,
+                                          size_t output_limit) const {
+  if (argv.empty()) return Status(StatusCode::kInvalidArgument, "exec in " + id + ": no command");
+  char tmpl[] = "/tmp/cria-exec-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) return ErrnoStatus(errno, "exec in " + id + ": pid file");
+  close(fd);
+  const std::string pid_file = tmpl;
+  process::Command cmd;
+  cmd.argv = {path_, "--root", root_, "exec", "--pid-file", pid_file, id};
+  cmd.argv.insert(cmd.argv.end(), argv.begin(), argv.end());
+  cmd.timeout = timeout;
+  cmd.output_limit = output_limit;
+  Result<process::Outcome> outcome = process::Run(cmd);
+  // The timeout killed the runtime's process group; the process in the container is
+  // not in it and is killed by its pid.
+  if (outcome.ok() && outcome->timed_out) {
+    std::ifstream in(pid_file);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) ::kill(pid, SIGKILL);
+  }
+  ::unlink(pid_file.c_str());
+  return outcome;
+}
+
+}  // namespace cria::runtime::oci

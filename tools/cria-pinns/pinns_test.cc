@@ -1,0 +1,121 @@
+// cria-pinns and cria-pause for real: namespaces pinned as files, sysctls set inside
+// them, a failed pin undone, and cria-pause as PID 1 of a pinned PID namespace.
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "libs/process/process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cria::process::Command;
+using cria::process::Outcome;
+
+const std::string kPinns = "tools/cria-pinns/cria-pinns";
+const std::string kPause = "tools/cria-pause/cria-pause";
+
+Outcome Run(std::vector<std::string> argv) {
+  Command cmd;
+  cmd.argv = std::move(argv);
+  cmd.timeout = std::chrono::seconds(10);
+  auto outcome = cria::process::Run(cmd);
+  REQUIRE(outcome.ok());
+  return *outcome;
+}
+
+ino_t Inode(const std::string& path) {
+  struct stat st {};
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/cria-pinns-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    for (const char* ns : {"ipc", "uts"}) {
+      std::string f = path + "/" + ns + "/pod";
+      umount2(f.c_str(), MNT_DETACH);
+    }
+    fs::remove_all(path);
+  }
+  std::string path;
+};
+
+TEST_CASE("namespaces pinned as files, with sysctls set inside") {
+  TempDir dir;
+  Outcome pinned = Run({kPinns, "--dir", dir.path, "--name", "pod", "--ipc", "--uts", "--sysctl",
+                        "kernel.shmmni=1234"});
+  INFO(pinned.err);
+  REQUIRE(pinned.Succeeded());
+  for (const char* ns : {"ipc", "uts"}) {
+    std::string file = dir.path + "/" + ns + "/pod";
+    CHECK(Inode(file) != Inode(std::string("/proc/self/ns/") + ns));
+  }
+  Outcome shm =
+      Run({"nsenter", "--ipc=" + dir.path + "/ipc/pod", "cat", "/proc/sys/kernel/shmmni"});
+  CHECK(shm.out == "1234\n");
+  CHECK(Run({"cat", "/proc/sys/kernel/shmmni"}).out != "1234\n");
+}
+
+TEST_CASE("cria-pause is PID 1 of a new PID namespace, reaps orphans, ends on SIGTERM") {
+  Command pause;
+  pause.argv = {"unshare", "--pid", "--fork", kPause};
+  std::thread runner([&] {
+    auto outcome = cria::process::Run(pause);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->exit_code == 0);  // SIGTERM ends it cleanly
+  });
+  // Find it among the host's processes: NSpid says it is 1 in its own namespace.
+  pid_t pause_pid = 0;
+  for (int i = 0; i < 100 && pause_pid == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      std::string name = entry.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::error_code ec;
+      std::string exe = fs::read_symlink(entry.path() / "exe", ec);
+      if (ec || exe.find("cria-pause") == std::string::npos) continue;
+      Outcome status = Run({"grep", "^NSpid:", "/proc/" + name + "/status"});
+      if (status.out.find("\t1\n") != std::string::npos) pause_pid = std::stoi(name);
+    }
+  }
+  REQUIRE(pause_pid > 0);
+  // An orphan in its namespace is reaped once it exits: no zombie stays.
+  std::string ns = "/proc/" + std::to_string(pause_pid) + "/ns/pid";
+  CHECK(Run({"nsenter", "--pid=" + ns, "sh", "-c", "sleep 0.2 &"}).Succeeded());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  Outcome zombies = Run({"sh", "-c",
+                         "grep -l '^PPid:[[:space:]]*" + std::to_string(pause_pid) +
+                             "$' /proc/[0-9]*/status 2>/dev/null | wc -l"});
+  CHECK(zombies.out == "0\n");
+  ::kill(pause_pid, SIGTERM);
+  runner.join();
+}
+
+TEST_CASE("bad input is refused, and a failed pin leaves nothing") {
+  TempDir dir;
+  CHECK(Run({kPinns, "--dir", "relative", "--name", "p", "--ipc"}).exit_code == 2);
+  CHECK(Run({kPinns, "--dir", dir.path, "--name", "../x", "--ipc"}).exit_code == 2);
+  CHECK(Run({kPinns, "--dir", dir.path, "--name", "p"}).exit_code == 2);
+  CHECK(Run({kPinns, "--dir", dir.path, "--name", "p", "--pid"}).exit_code == 2);
+  Outcome bad = Run({kPinns, "--dir", dir.path, "--name", "pod", "--ipc", "--uts", "--sysctl",
+                     "kernel.no_such_key=1"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("kernel.no_such_key") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path + "/ipc/pod"));
+  CHECK_FALSE(fs::exists(dir.path + "/uts/pod"));
+  CHECK(Run({kPause, "extra"}).exit_code == 2);
+}
+
+}  // namespace

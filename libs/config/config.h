@@ -55,6 +55,8 @@ struct NetworkSection {
 struct RuntimeSection {
   std::string default_runtime = "runc";
   std::string cgroup_driver = "auto";
+  std::vector<std::string> runtime_handlers = {"runc", "crun"};  // names or name=path
+  std::string pinns_path = "cria-pinns";
 };
 
 struct Config {

@@ -320,6 +320,16 @@ std::vector<KeyDef> BuildSchema() {
       "Reported to the kubelet through the CRI RuntimeConfig call.",
       [](Config& c) -> std::string& { return c.runtime.cgroup_driver; },
       OneOf({"auto", "cgroupfs", "systemd"})));
+  keys.push_back(StringListKey(
+      "runtime", "runtime_handlers",
+      "The runtime handlers (RuntimeClass handlers) pods may ask for: an OCI runtime\n"
+      "name looked up in PATH (runc, crun), or name=/path/to/runtime.",
+      [](Config& c) -> std::vector<std::string>& { return c.runtime.runtime_handlers; }, NonEmpty));
+  keys.push_back(StringKey(
+      "runtime", "pinns_path",
+      "cria-pinns, which makes and pins pod namespaces: a name looked up in PATH and\n"
+      "beside cria-runtime, or an absolute path.",
+      [](Config& c) -> std::string& { return c.runtime.pinns_path; }, NonEmpty));
   return keys;
 }
 

@@ -70,6 +70,9 @@ std::shared_ptr<grpc::Channel> TestChannel(const std::string& socket) {
 
 std::string BinaryPath(const std::string& name) {
   if (name == "criactl") return "tools/criactl/criactl";
+  if (name == "cria-pinns" || name == "cria-pause") {
+    return std::filesystem::absolute("tools/" + name + "/" + name);
+  }
   return "services/" + name + "/cria-" + name;
 }
 

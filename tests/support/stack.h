@@ -18,7 +18,8 @@ namespace cria::testing {
 // default backoff grows to two minutes and is shared by every channel to the path).
 std::shared_ptr<grpc::Channel> TestChannel(const std::string& socket);
 
-// Where the built binaries are, relative to the test's runfiles directory.
+// Where the built binaries are, relative to the test's runfiles directory ("gateway",
+// "criactl"; the helpers "cria-pinns" and "cria-pause" as absolute paths, for configs).
 std::string BinaryPath(const std::string& name);
 
 // A child process started with posix_spawn; stdout and stderr go to `log_path`.

@@ -3,9 +3,13 @@
 namespace cria::runtime {
 
 RuntimeService::RuntimeService(const config::Config& config,
-                               const clients::Dependencies& dependencies)
-    : config_(config), dependencies_(dependencies) {
-  ServeOnly("runtime.v1.RuntimeService", {"Status", "RuntimeConfig"});
+                               const clients::Dependencies& dependencies, pods::PodManager& pods)
+    : config_(config), dependencies_(dependencies), pods_(pods) {
+  ServeOnly("runtime.v1.RuntimeService",
+            {"Status", "RuntimeConfig", "RunPodSandbox", "StopPodSandbox", "RemovePodSandbox",
+             "PodSandboxStatus", "ListPodSandbox"});
 }
+
+RuntimeService::~RuntimeService() { workers_.join(); }
 
 }  // namespace cria::runtime

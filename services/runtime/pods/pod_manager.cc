@@ -1,0 +1,306 @@
+#include "services/runtime/pods/pod_manager.h"
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "libs/log/log.h"
+#include "libs/process/process.h"
+#include "libs/undo/undo_stack.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+#include "services/runtime/pods/pod_files.h"
+
+namespace cria::runtime::pods {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string NewId() {
+  static std::mutex mu;
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::lock_guard<std::mutex> lock(mu);
+  static const char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 4; ++i) {
+    uint64_t v = rng();
+    for (int j = 0; j < 16; ++j, v >>= 4) id += kHex[v & 15];
+  }
+  return id;
+}
+
+int64_t NowUnixNano() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status Unpin(const std::string& path) {
+  if (path.empty()) return OkStatus();
+  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    return ErrnoStatus(errno, "unmount " + path);
+  }
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, "remove " + path);
+  return OkStatus();
+}
+
+Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config) {
+  const auto& m = config.metadata();
+  for (auto [field, value] : {std::pair<const char*, const std::string*>{"name", &m.name()},
+                              {"namespace", &m.namespace_()},
+                              {"uid", &m.uid()}}) {
+    if (value->empty()) {
+      return Status(StatusCode::kInvalidArgument,
+                    std::string("RunPodSandbox: metadata.") + field + " is empty");
+    }
+    if (value->find('/') != std::string::npos || value->find('_') != std::string::npos) {
+      // '_' separates the reserved name's parts.
+      return Status(StatusCode::kInvalidArgument, std::string("RunPodSandbox: metadata.") + field +
+                                                      " \"" + *value +
+                                                      "\" may not contain '/' or '_'");
+    }
+  }
+  const auto& ns = config.linux().security_context().namespace_options();
+  if (ns.pid() == ::runtime::v1::POD) {
+    return Status(StatusCode::kUnimplemented,
+                  "RunPodSandbox: pods that share one PID namespace (shareProcessNamespace) "
+                  "are not supported by cria-runtime yet");
+  }
+  if (ns.network() == ::runtime::v1::NODE) {
+    for (const auto& [key, value] : config.linux().sysctls()) {
+      if (key.rfind("net.", 0) == 0) {
+        return Status(StatusCode::kInvalidArgument,
+                      "RunPodSandbox: sysctl " + key + " needs the pod's own network namespace");
+      }
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+PodManager::PodManager(PodManagerOptions options, clients::NetworkClient& network)
+    : options_(std::move(options)), network_(network), records_(options_.state_dir + "/pods") {}
+
+void PodManager::SetContainerHooks(std::function<Status(const std::string&)> stop_containers,
+                                   std::function<Status(const std::string&)> remove_containers) {
+  stop_containers_ = std::move(stop_containers);
+  remove_containers_ = std::move(remove_containers);
+}
+
+Status PodManager::Init() {
+  for (const std::string& dir :
+       {options_.run_dir + "/pods", options_.ns_dir + "/ipc", options_.ns_dir + "/uts"}) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return ErrnoStatus(ec.value(), "create " + dir);
+  }
+  return records_.Init();
+}
+
+void PodManager::Recover() {
+  Result<records::RecordDir::LoadReport> loaded = records_.LoadAll();
+  if (!loaded.ok()) {
+    log::Error("cannot load pod records", {{"error", loaded.status()}});
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, doc] : loaded->records) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    doc.Accept(writer);
+    Result<PodRecord> record = PodFromJson(buffer.GetString());
+    if (!record.ok() || record->id != name) {
+      log::Warn("pod record ignored", {{"record", name}});
+      continue;
+    }
+    if (record->state == PodState::kReady && !fs::exists(record->dir)) {
+      record->state = PodState::kNotReady;  // the run dir went with a reboot
+    }
+    names_[record->ReservedName()] = record->id;
+    pods_[record->id] = std::move(*record);
+  }
+}
+
+Status PodManager::Persist(const PodRecord& record) {
+  Result<rapidjson::Document> doc = [&]() -> Result<rapidjson::Document> {
+    rapidjson::Document d;
+    d.Parse(ToJson(record).c_str());
+    return d;
+  }();
+  CRIA_RETURN_IF_ERROR(records_.Write(record.id, *doc), "record pod " + record.id);
+  pods_[record.id] = record;
+  return OkStatus();
+}
+
+std::shared_ptr<std::mutex> PodManager::LockFor(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& m = locks_[id];
+  if (!m) m = std::make_shared<std::mutex>();
+  return m;
+}
+
+Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& config,
+                                    const std::string& runtime_handler) {
+  CRIA_RETURN_IF_ERROR(CheckConfig(config), "");
+  if (!runtime_handler.empty() && std::find(options_.handlers.begin(), options_.handlers.end(),
+                                            runtime_handler) == options_.handlers.end()) {
+    std::string known;
+    for (const auto& h : options_.handlers) known += (known.empty() ? "" : ", ") + h;
+    return Status(StatusCode::kInvalidArgument, "RunPodSandbox: unknown runtime handler \"" +
+                                                    runtime_handler + "\" (known: " + known + ")");
+  }
+  PodRecord record;
+  record.id = NewId();
+  record.config = config;
+  record.runtime_handler = runtime_handler;
+  record.created_unix_nano = NowUnixNano();
+  record.dir = options_.run_dir + "/pods/" + record.id;
+  const std::string name = record.ReservedName();
+  UndoStack undo;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto held = names_.find(name);
+    if (held != names_.end()) {
+      return Status(StatusCode::kAlreadyExists,
+                    "RunPodSandbox: the name " + name + " is reserved by pod " + held->second);
+    }
+    names_[name] = record.id;
+  }
+  undo.Push("release the name " + name, [this, name] {
+    std::lock_guard<std::mutex> lock(mu_);
+    names_.erase(name);
+    return OkStatus();
+  });
+  auto lock_holder = LockFor(record.id);
+  std::lock_guard<std::mutex> pod_lock(*lock_holder);
+  const std::string what = "RunPodSandbox " + name;
+
+  if (mkdir(record.dir.c_str(), 0700) != 0) return ErrnoStatus(errno, what + ": " + record.dir);
+  const std::string dir = record.dir;
+  undo.Push("remove " + dir, [dir] {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return OkStatus();
+  });
+  if (!record.HostIpc()) {
+    CRIA_RETURN_IF_ERROR(MountShm(dir), what);
+    undo.Push("unmount the pod's shm", [dir] { return UnmountShm(dir); });
+  }
+
+  // IPC and UTS namespaces, with the pod's namespaced sysctls (not net.*: those belong to
+  // the network namespace cria-network makes).
+  std::vector<std::string> pinns = {options_.pinns, "--dir", options_.ns_dir, "--name", record.id};
+  if (!record.HostIpc()) pinns.push_back("--ipc");
+  if (!record.HostNetwork()) pinns.push_back("--uts");
+  for (const auto& [key, value] : config.linux().sysctls()) {
+    if (key.rfind("net.", 0) == 0) continue;
+    pinns.push_back("--sysctl");
+    pinns.push_back(key + "=" + value);
+  }
+  if (!record.HostIpc() || !record.HostNetwork()) {
+    process::Command cmd;
+    cmd.argv = pinns;
+    cmd.timeout = std::chrono::seconds(30);
+    CRIA_ASSIGN_OR_RETURN(process::Outcome outcome, process::Run(cmd), what + ": cria-pinns");
+    if (!outcome.Succeeded()) {
+      std::string err = outcome.err;
+      while (!err.empty() && err.back() == '\n') err.pop_back();
+      // A sysctl the kernel refuses is the request's fault; anything else is ours.
+      bool sysctl = err.find("sysctl") != std::string::npos && outcome.exit_code == 1;
+      return Status(sysctl ? StatusCode::kInvalidArgument : StatusCode::kInternal,
+                    what + ": " + err);
+    }
+    if (!record.HostIpc()) record.ipc_ns = options_.ns_dir + "/ipc/" + record.id;
+    if (!record.HostNetwork()) record.uts_ns = options_.ns_dir + "/uts/" + record.id;
+    const std::string ipc = record.ipc_ns, uts = record.uts_ns;
+    undo.Push("unpin the pod's namespaces", [ipc, uts] {
+      Status a = Unpin(ipc);
+      Status b = Unpin(uts);
+      return a.ok() ? b : a;
+    });
+  }
+
+  if (!record.HostNetwork()) {
+    CRIA_ASSIGN_OR_RETURN(clients::PodNetwork net, network_.Create(record.id, config), what);
+    record.net_ns = net.netns_path;
+    record.ips = net.ips;
+    record.network_ready = true;
+    const std::string id = record.id;
+    undo.Push("remove the pod network", [this, id] { return network_.Remove(id); });
+  }
+  CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips), what);
+  record.state = PodState::kReady;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    CRIA_RETURN_IF_ERROR(Persist(record), what);
+  }
+  undo.Commit();
+  log::Info("pod ready", {{"pod", record.id}, {"name", name}});
+  return record.id;
+}
+
+Result<PodRecord> PodManager::Get(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = pods_.find(id);
+  if (it == pods_.end()) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
+  return it->second;
+}
+
+std::vector<PodRecord> PodManager::List() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<PodRecord> out;
+  for (const auto& [id, record] : pods_) out.push_back(record);
+  return out;
+}
+
+Status PodManager::TearDown(PodRecord& record, bool remove) {
+  if (stop_containers_) CRIA_RETURN_IF_ERROR(stop_containers_(record.id), "");
+  if (record.network_ready) {
+    CRIA_RETURN_IF_ERROR(network_.Remove(record.id), "stop pod " + record.id);
+    record.network_ready = false;
+  }
+  record.state = PodState::kNotReady;
+  if (remove) {
+    if (remove_containers_) CRIA_RETURN_IF_ERROR(remove_containers_(record.id), "");
+    CRIA_RETURN_IF_ERROR(UnmountShm(record.dir), "remove pod " + record.id);
+    CRIA_RETURN_IF_ERROR(Unpin(record.ipc_ns), "remove pod " + record.id);
+    CRIA_RETURN_IF_ERROR(Unpin(record.uts_ns), "remove pod " + record.id);
+    std::error_code ec;
+    fs::remove_all(record.dir, ec);
+    if (ec) return ErrnoStatus(ec.value(), "remove pod " + record.id + ": " + record.dir);
+  }
+  return OkStatus();
+}
+
+Status PodManager::Stop(const std::string& id) {
+  auto holder = LockFor(id);
+  std::lock_guard<std::mutex> pod_lock(*holder);
+  CRIA_ASSIGN_OR_RETURN(PodRecord record, Get(id), "StopPodSandbox");
+  CRIA_RETURN_IF_ERROR(TearDown(record, false), "StopPodSandbox");
+  std::lock_guard<std::mutex> lock(mu_);
+  return Persist(record);
+}
+
+Status PodManager::Remove(const std::string& id) {
+  auto holder = LockFor(id);
+  std::lock_guard<std::mutex> pod_lock(*holder);
+  Result<PodRecord> record = Get(id);
+  if (!record.ok()) return OkStatus();  // removing a removed pod is fine (CRI)
+  CRIA_RETURN_IF_ERROR(TearDown(*record, true), "RemovePodSandbox");
+  std::lock_guard<std::mutex> lock(mu_);
+  CRIA_RETURN_IF_ERROR(records_.Remove(id), "RemovePodSandbox " + id);
+  names_.erase(record->ReservedName());
+  pods_.erase(id);
+  locks_.erase(id);
+  log::Info("pod removed", {{"pod", id}});
+  return OkStatus();
+}
+
+}  // namespace cria::runtime::pods

@@ -1,0 +1,72 @@
+// Pod sandboxes (DESIGN.md section 2): RunPodSandbox reserves the name, makes the pod's
+// run dir and files, its /dev/shm, pins its IPC and UTS namespaces (cria-pinns) and has
+// cria-network make its network namespace, then records it READY; every step is undone
+// if a later one fails. Stop tears the network down and is idempotent; Remove removes
+// everything the pod owns and is idempotent.
+//
+// Not yet: pods that share one PID namespace between containers (they need the cria-pause
+// container) are refused with Unimplemented, saying so.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libs/config/config.h"
+#include "libs/records/record_dir.h"
+#include "libs/status/status.h"
+#include "services/runtime/clients/network_client.h"
+#include "services/runtime/pods/pod_record.h"
+
+namespace cria::runtime::pods {
+
+struct PodManagerOptions {
+  std::string state_dir;              // <state_dir>/runtime
+  std::string run_dir;                // <run_dir>/runtime
+  std::string ns_dir;                 // <run_dir>/ns: pinned namespaces
+  std::string pinns;                  // the cria-pinns binary
+  std::vector<std::string> handlers;  // known runtime handler names ("" is the default)
+};
+
+class PodManager {
+ public:
+  PodManager(PodManagerOptions options, clients::NetworkClient& network);
+
+  Status Init();
+  // Loads the records; pods whose run dir is gone (a reboot) become NOTREADY.
+  void Recover();
+
+  // Called before a pod stops or is removed, to stop (or remove) its containers.
+  void SetContainerHooks(std::function<Status(const std::string&)> stop_containers,
+                         std::function<Status(const std::string&)> remove_containers);
+
+  Result<std::string> Run(const ::runtime::v1::PodSandboxConfig& config,
+                          const std::string& runtime_handler);
+  Status Stop(const std::string& id);
+  Status Remove(const std::string& id);
+  // NotFound naming the id.
+  Result<PodRecord> Get(const std::string& id) const;
+  std::vector<PodRecord> List() const;
+
+ private:
+  Status Persist(const PodRecord& record);  // mu_ held
+  // Per-pod lock: calls on one pod run one at a time.
+  std::shared_ptr<std::mutex> LockFor(const std::string& id);
+  Status TearDown(PodRecord& record, bool remove);  // the pod's lock held
+
+  PodManagerOptions options_;
+  clients::NetworkClient& network_;
+  records::RecordDir records_;
+  std::function<Status(const std::string&)> stop_containers_, remove_containers_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, PodRecord> pods_;     // by id
+  std::map<std::string, std::string> names_;  // reserved name → id
+  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+};
+
+}  // namespace cria::runtime::pods

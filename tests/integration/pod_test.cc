@@ -1,0 +1,253 @@
+// Pod sandboxes through the CRI socket with the real cria-runtime, cria-network (CNI
+// bridge + host-local) and cria-pinns: what a pod gets, name reservation, stop and
+// remove that leave nothing, bad input that leaks nothing, and a restart that keeps pods.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cri/runtime/v1/cri_api.h"
+#include "tests/support/stack.h"
+
+namespace cria::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace cri = ::runtime::v1;
+
+std::string BridgeName() { return "crp" + std::to_string(getpid() % 100000); }
+std::string Subnet() { return "10.226." + std::to_string(getpid() % 250) + ".0/24"; }
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool IsMountPoint(const std::string& path) {
+  return RunCommand({"/usr/bin/mountpoint", "-q", path}).exit_code == 0;
+}
+
+struct Pods {
+  Stack stack;
+  std::unique_ptr<cri::RuntimeService::Stub> cri;
+
+  Pods() {
+    std::ofstream(stack.CniConfigDir() + "/10-test.conflist")
+        << R"({"cniVersion": "1.0.0", "name": "podnet", "plugins": [
+             {"type": "bridge", "bridge": ")"
+        << BridgeName() << R"(", "ipam": {"type": "host-local", "dataDir": ")" << stack.root()
+        << R"(/ipam", "ranges": [[{"subnet": ")" << Subnet() << R"("}]]}},
+             {"type": "loopback"}]})";
+    stack.WriteConfig("network:\n  cni_config_dirs: [\"" + stack.CniConfigDir() +
+                      "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
+                      "runtime:\n  pinns_path: \"" +
+                      BinaryPath("cria-pinns") + "\"\n");
+    stack.StartAll();
+    Connect();
+  }
+  ~Pods() {
+    stack.Terminate("runtime");
+    stack.Terminate("network");
+    RunCommand({"/usr/sbin/ip", "link", "del", BridgeName()});
+  }
+  void Connect() { cri = cri::RuntimeService::NewStub(TestChannel(stack.Socket("gateway"))); }
+
+  static cri::PodSandboxConfig Config(const std::string& name) {
+    cri::PodSandboxConfig config;
+    config.mutable_metadata()->set_name(name);
+    config.mutable_metadata()->set_namespace_("default");
+    config.mutable_metadata()->set_uid("uid-" + name);
+    config.set_hostname(name + "-host");
+    (*config.mutable_labels())["app"] = name;
+    config.mutable_dns_config()->add_servers("10.0.0.10");
+    config.mutable_dns_config()->add_searches("default.svc.cluster.local");
+    config.mutable_dns_config()->add_options("ndots:5");
+    (*config.mutable_linux()->mutable_sysctls())["kernel.shm_rmid_forced"] = "1";
+    // As the kubelet sends it for a pod without shareProcessNamespace (POD is 0, the
+    // proto default).
+    config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        cri::CONTAINER);
+    return config;
+  }
+  grpc::Status Run(const cri::PodSandboxConfig& config, std::string* id,
+                   const std::string& handler = "") {
+    cri::RunPodSandboxRequest req;
+    *req.mutable_config() = config;
+    req.set_runtime_handler(handler);
+    cri::RunPodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    grpc::Status s = cri->RunPodSandbox(&ctx, req, &resp);
+    if (id) *id = resp.pod_sandbox_id();
+    return s;
+  }
+  grpc::Status Status(const std::string& id, cri::PodSandboxStatusResponse* resp) {
+    cri::PodSandboxStatusRequest req;
+    req.set_pod_sandbox_id(id);
+    req.set_verbose(true);
+    grpc::ClientContext ctx;
+    return cri->PodSandboxStatus(&ctx, req, resp);
+  }
+  grpc::Status Stop(const std::string& id) {
+    cri::StopPodSandboxRequest req;
+    req.set_pod_sandbox_id(id);
+    cri::StopPodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    return cri->StopPodSandbox(&ctx, req, &resp);
+  }
+  grpc::Status Remove(const std::string& id) {
+    cri::RemovePodSandboxRequest req;
+    req.set_pod_sandbox_id(id);
+    cri::RemovePodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    return cri->RemovePodSandbox(&ctx, req, &resp);
+  }
+  std::vector<cri::PodSandbox> List(const cri::PodSandboxFilter* filter = nullptr) {
+    cri::ListPodSandboxRequest req;
+    if (filter) *req.mutable_filter() = *filter;
+    cri::ListPodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    REQUIRE(cri->ListPodSandbox(&ctx, req, &resp).ok());
+    return {resp.items().begin(), resp.items().end()};
+  }
+  std::string Leftovers() {
+    std::string out;
+    for (const char* sub : {"/ns/ipc", "/ns/uts", "/netns", "/runtime/pods"}) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(stack.run_dir() + sub, ec)) {
+        out += e.path().string() + " ";
+      }
+    }
+    return out;
+  }
+};
+
+TEST_CASE("a pod: namespaces, network, files; stop and remove leave nothing") {
+  Pods pods;
+  std::string id;
+  grpc::Status s = pods.Run(Pods::Config("web"), &id);
+  INFO(s.error_message() << "\n" << pods.stack.Log("runtime") << pods.stack.Log("network"));
+  REQUIRE(s.ok());
+  REQUIRE(id.size() == 64);
+
+  cri::PodSandboxStatusResponse status;
+  REQUIRE(pods.Status(id, &status).ok());
+  CHECK(status.status().state() == cri::SANDBOX_READY);
+  CHECK(status.status().metadata().name() == "web");
+  const std::string ip = status.status().network().ip();
+  CHECK(ip.rfind(Subnet().substr(0, Subnet().size() - 4), 0) == 0);
+  CHECK(status.info().at("info").find("\"netns\"") != std::string::npos);
+
+  // Pinned IPC and UTS namespaces, the sysctl set inside the IPC one.
+  const std::string ipc = pods.stack.run_dir() + "/ns/ipc/" + id;
+  const std::string uts = pods.stack.run_dir() + "/ns/uts/" + id;
+  CHECK(IsMountPoint(ipc));
+  CHECK(IsMountPoint(uts));
+  CHECK(RunCommand({"/usr/bin/nsenter", "--ipc=" + ipc, "cat", "/proc/sys/kernel/shm_rmid_forced"})
+            .output == "1\n");
+  // The pod's files and /dev/shm.
+  const std::string dir = pods.stack.run_dir() + "/runtime/pods/" + id;
+  CHECK(ReadAll(dir + "/hostname") == "web-host\n");
+  CHECK(ReadAll(dir + "/hosts").find(ip + "\tweb-host") != std::string::npos);
+  CHECK(ReadAll(dir + "/resolv.conf") ==
+        "nameserver 10.0.0.10\nsearch default.svc.cluster.local\noptions ndots:5\n");
+  CHECK(IsMountPoint(dir + "/shm"));
+
+  // Filters: id prefix, state, labels.
+  cri::PodSandboxFilter filter;
+  (*filter.mutable_label_selector())["app"] = "web";
+  CHECK(pods.List(&filter).size() == 1);
+  (*filter.mutable_label_selector())["app"] = "db";
+  CHECK(pods.List(&filter).empty());
+  cri::PodSandboxFilter by_id;
+  by_id.set_id(id.substr(0, 12));
+  CHECK(pods.List(&by_id).size() == 1);
+
+  // The name is reserved while the pod exists.
+  s = pods.Run(Pods::Config("web"), nullptr);
+  CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(s.error_message().find(id) != std::string::npos);
+
+  // Stop: NOTREADY, network gone; twice is fine.
+  REQUIRE(pods.Stop(id).ok());
+  REQUIRE(pods.Stop(id).ok());
+  REQUIRE(pods.Status(id, &status).ok());
+  CHECK(status.status().state() == cri::SANDBOX_NOTREADY);
+  CHECK_FALSE(fs::exists(pods.stack.run_dir() + "/netns/" + id));
+  cri::PodSandboxFilter ready;
+  ready.mutable_state()->set_state(cri::SANDBOX_READY);
+  CHECK(pods.List(&ready).empty());
+
+  // Remove: nothing of it is left; twice is fine; the name is free again.
+  REQUIRE(pods.Remove(id).ok());
+  REQUIRE(pods.Remove(id).ok());
+  CHECK(pods.List().empty());
+  CHECK(pods.Leftovers().empty());
+  CHECK(pods.Status(id, &status).error_code() == grpc::StatusCode::NOT_FOUND);
+  std::string again;
+  REQUIRE(pods.Run(Pods::Config("web"), &again).ok());
+  REQUIRE(pods.Remove(again).ok());
+  CHECK(pods.Leftovers().empty());
+}
+
+TEST_CASE("pods survive a restart of cria-runtime") {
+  Pods pods;
+  std::string id;
+  REQUIRE(pods.Run(Pods::Config("keep"), &id).ok());
+  pods.stack.Kill("runtime");
+  pods.stack.Start("runtime");
+  pods.Connect();
+  std::vector<cri::PodSandbox> listed = pods.List();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].id() == id);
+  CHECK(listed[0].state() == cri::SANDBOX_READY);
+  CHECK(pods.Run(Pods::Config("keep"), nullptr).error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  REQUIRE(pods.Remove(id).ok());
+  CHECK(pods.Leftovers().empty());
+}
+
+TEST_CASE("bad pod requests get their code and leak nothing") {
+  Pods pods;
+  cri::PodSandboxConfig no_name = Pods::Config("x");
+  no_name.mutable_metadata()->clear_name();
+  CHECK(pods.Run(no_name, nullptr).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::Status s = pods.Run(Pods::Config("h"), nullptr, "no-such-handler");
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message().find("no-such-handler") != std::string::npos);
+  cri::PodSandboxConfig shared = Pods::Config("shared");
+  shared.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+      cri::POD);
+  CHECK(pods.Run(shared, nullptr).error_code() == grpc::StatusCode::UNIMPLEMENTED);
+  cri::PodSandboxConfig bad_sysctl = Pods::Config("sys");
+  (*bad_sysctl.mutable_linux()->mutable_sysctls())["kernel.no_such_key"] = "1";
+  s = pods.Run(bad_sysctl, nullptr);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message().find("kernel.no_such_key") != std::string::npos);
+  CHECK(pods.Leftovers().empty());
+  CHECK(pods.List().empty());
+  // The failed pod released its name.
+  std::string id;
+  REQUIRE(pods.Run(Pods::Config("sys"), &id).ok());
+  REQUIRE(pods.Remove(id).ok());
+
+  // A host-network pod: no netns, no UTS pin, no IP.
+  cri::PodSandboxConfig host = Pods::Config("hostnet");
+  host.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
+      cri::NODE);
+  REQUIRE(pods.Run(host, &id).ok());
+  cri::PodSandboxStatusResponse status;
+  REQUIRE(pods.Status(id, &status).ok());
+  CHECK(status.status().network().ip().empty());
+  CHECK_FALSE(fs::exists(pods.stack.run_dir() + "/ns/uts/" + id));
+  CHECK(fs::exists(pods.stack.run_dir() + "/ns/ipc/" + id));
+  REQUIRE(pods.Remove(id).ok());
+  CHECK(pods.Leftovers().empty());
+}
+
+}  // namespace
+}  // namespace cria::testing

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
 
+#include "libs/ids/random_id.h"
 #include "libs/log/log.h"
 #include "libs/process/process.h"
 #include "libs/undo/undo_stack.h"
@@ -21,19 +21,6 @@ namespace cria::runtime::pods {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string NewId() {
-  static std::mutex mu;
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::lock_guard<std::mutex> lock(mu);
-  static const char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 4; ++i) {
-    uint64_t v = rng();
-    for (int j = 0; j < 16; ++j, v >>= 4) id += kHex[v & 15];
-  }
-  return id;
-}
 
 int64_t NowUnixNano() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -157,7 +144,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
                                                     runtime_handler + "\" (known: " + known + ")");
   }
   PodRecord record;
-  record.id = NewId();
+  record.id = NewRandomId();
   record.config = config;
   record.runtime_handler = runtime_handler;
   record.created_unix_nano = NowUnixNano();

@@ -50,8 +50,13 @@ void FakeServer::Loop() {
       ssize_t n = ::read(fd, buf, sizeof(buf));
       if (n <= 0) break;
       head.append(buf, static_cast<size_t>(n));
+      // A TLS ClientHello (record type 22) never ends in a blank line: answer it as a
+      // plain HTTP server does, at once, instead of waiting for the client to give up.
+      if (head[0] == '\x16') break;
     }
-    FakeReply reply = handler_(head);
+    FakeReply reply = !head.empty() && head[0] == '\x16'
+                          ? FakeReply{HttpReply(400, "", "plain HTTP server\n")}
+                          : handler_(head);
     size_t off = 0;
     while (off < reply.raw.size()) {
       ssize_t n = ::send(fd, reply.raw.data() + off, reply.raw.size() - off, MSG_NOSIGNAL);

@@ -18,6 +18,8 @@ struct FakeReply {
 class FakeServer {
  public:
   // `handler` gets the request head (request line and headers) and returns the reply.
+  // Connections are served one at a time. A TLS handshake gets a 400 without reaching the
+  // handler, as from a real plain-HTTP server (an https probe then fails at once).
   explicit FakeServer(std::function<FakeReply(const std::string& head)> handler);
   ~FakeServer();  // stops the accept loop and joins the thread
   FakeServer(const FakeServer&) = delete;

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "libs/digest/digest.h"
 #include "services/image/registry/http.h"
@@ -92,15 +93,71 @@ void WriteFile(const std::string& path, const std::string& content) {
   out << content;
 }
 
-TestRegistry::TestRegistry(std::optional<Credentials> htpasswd_user) {
+Result<RegistryTls> MakeTestCertificates(const std::string& dir) {
+  const std::string log = dir + "/openssl.log";
+  auto run = [&](const std::vector<std::string>& argv) -> Status {
+    if (RunAndWait(argv, log) == 0) return OkStatus();
+    return absl::InternalError(argv[1] + " " + argv[2] + " failed: " + ReadFile(log));
+  };
+  const std::string openssl = "/usr/bin/openssl";
+  RegistryTls tls;
+  tls.ca_file = dir + "/ca.crt";
+  tls.cert_file = dir + "/server.crt";
+  tls.key_file = dir + "/server.key";
+  tls.client_cert_file = dir + "/client.cert";
+  tls.client_key_file = dir + "/client.key";
+  CRIA_RETURN_IF_ERROR(
+      run({openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+           "/CN=cria test CA", "-keyout", dir + "/ca.key", "-out", tls.ca_file}),
+      "test CA");
+  // The server certificate must name 127.0.0.1 as an IP SAN (the CN is not checked).
+  WriteFile(dir + "/server.ext",
+            "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
+            "basicConstraints=CA:FALSE\n");
+  WriteFile(dir + "/client.ext", "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n");
+  for (const auto& [name, cert, key] :
+       {std::tuple{std::string("server"), tls.cert_file, tls.key_file},
+        std::tuple{std::string("client"), tls.client_cert_file, tls.client_key_file}}) {
+    const std::string csr = dir + "/" + name + ".csr";
+    CRIA_RETURN_IF_ERROR(run({openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj",
+                              "/CN=cria test " + name, "-keyout", key, "-out", csr}),
+                         name + " key");
+    CRIA_RETURN_IF_ERROR(
+        run({openssl, "x509", "-req", "-in", csr, "-CA", tls.ca_file, "-CAkey", dir + "/ca.key",
+             "-CAcreateserial", "-days", "2", "-extfile", dir + "/" + name + ".ext", "-out", cert}),
+        name + " certificate");
+  }
+  return tls;
+}
+
+http::Options TestRegistry::ClientOptions(std::chrono::milliseconds timeout) const {
+  http::Options options;
+  options.timeout = timeout;
+  if (tls_) {
+    options.tls.extra_ca_pem = ReadFile(tls_->ca_file);
+    if (!tls_->client_ca_file.empty()) {
+      options.tls.client_cert_file = tls_->client_cert_file;
+      options.tls.client_key_file = tls_->client_key_file;
+    }
+  }
+  return options;
+}
+
+TestRegistry::TestRegistry(std::optional<Credentials> htpasswd_user, std::optional<RegistryTls> tls)
+    : htpasswd_user_(std::move(htpasswd_user)), tls_(std::move(tls)) {
   port_ = FreePort();
   std::string config = "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n";
   config += "    rootdirectory: " + storage_dir() + "\n";
   config += "http:\n  addr: " + address() + "\n";
-  if (htpasswd_user) {
+  if (tls_) {
+    config += "  tls:\n    certificate: " + tls_->cert_file + "\n    key: " + tls_->key_file + "\n";
+    if (!tls_->client_ca_file.empty())
+      config += "    clientcas:\n      - " + tls_->client_ca_file + "\n";
+  }
+  if (htpasswd_user_) {
     std::string htpasswd = dir_.path() + "/htpasswd";
     int rc = RunAndWait(
-        {"/usr/bin/htpasswd", "-Bbc", htpasswd, htpasswd_user->username, htpasswd_user->password},
+        {"/usr/bin/htpasswd", "-Bbc", htpasswd, htpasswd_user_->username, htpasswd_user_->password},
         dir_.path() + "/htpasswd.log");
     if (rc != 0) return;
     config += "auth:\n  htpasswd:\n    realm: cria-test\n    path: " + htpasswd + "\n";
@@ -110,10 +167,10 @@ TestRegistry::TestRegistry(std::optional<Credentials> htpasswd_user) {
                dir_.path() + "/registry.log");
   if (pid_ < 0) return;
   // Ready when GET /v2/ answers (200, or 401 behind auth).
-  http::Options options{std::chrono::milliseconds(1000)};
+  http::Options options = ClientOptions(std::chrono::milliseconds(1000));
   for (int i = 0; i < 200; ++i) {
     http::Request request;
-    request.url = "http://" + address() + "/v2/";
+    request.url = base_url() + "/v2/";
     auto response = http::Perform(request, options, "probe");
     if (response.ok() && (response->status == 200 || response->status == 401)) {
       started_ = true;
@@ -144,18 +201,19 @@ std::string TestRegistry::BlobDataPath(const std::string& digest) const {
 }
 
 Status TestRegistry::PushBlob(const std::string& repo, const std::string& content,
-                              const std::optional<Credentials>& credentials) {
-  http::Options options{std::chrono::milliseconds(5000)};
+                              const std::optional<Credentials>& given) {
+  const std::optional<Credentials>& credentials = given ? given : htpasswd_user_;
+  http::Options options = ClientOptions(std::chrono::milliseconds(5000));
   http::Request post;
   post.method = "POST";
-  post.url = "http://" + address() + "/v2/" + repo + "/blobs/uploads/";
+  post.url = base_url() + "/v2/" + repo + "/blobs/uploads/";
   if (credentials) post.headers.push_back(BasicAuthHeader(*credentials));
   CRIA_ASSIGN_OR_RETURN(http::Response started, http::Perform(post, options, "push POST"), "");
   if (started.status != 202) {
     return absl::InternalError("upload POST: HTTP " + std::to_string(started.status));
   }
   std::string location = started.Header("location");
-  if (location.rfind("http", 0) != 0) location = "http://" + address() + location;
+  if (location.rfind("http", 0) != 0) location = base_url() + location;
   location += (location.find('?') == std::string::npos ? "?" : "&");
   location += "digest=" + Sha256Digest(content);
   http::Request put;
@@ -173,11 +231,12 @@ Status TestRegistry::PushBlob(const std::string& repo, const std::string& conten
 
 Status TestRegistry::PushManifest(const std::string& repo, const std::string& tag_or_digest,
                                   const std::string& media_type, const std::string& body,
-                                  const std::optional<Credentials>& credentials) {
-  http::Options options{std::chrono::milliseconds(5000)};
+                                  const std::optional<Credentials>& given) {
+  const std::optional<Credentials>& credentials = given ? given : htpasswd_user_;
+  http::Options options = ClientOptions(std::chrono::milliseconds(5000));
   http::Request put;
   put.method = "PUT";
-  put.url = "http://" + address() + "/v2/" + repo + "/manifests/" + tag_or_digest;
+  put.url = base_url() + "/v2/" + repo + "/manifests/" + tag_or_digest;
   put.body = body;
   put.headers.push_back("Content-Type: " + media_type);
   if (credentials) put.headers.push_back(BasicAuthHeader(*credentials));

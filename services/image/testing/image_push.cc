@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "services/image/registry/http.h"
 
@@ -15,13 +16,13 @@ namespace cria::image::testing {
 namespace {
 
 namespace http = registry::http;
+using registry::BasicAuthHeader;
+using registry::testing::RegistryTls;
 
 constexpr std::chrono::milliseconds kTimeout{30000};
 
-http::Options UploadOptions() {
-  http::Options options;
-  options.timeout = kTimeout;
-  return options;
+http::Options UploadOptions(const TestRegistry& registry) {
+  return registry.ClientOptions(kTimeout);
 }
 
 size_t ReadFromFile(char* buffer, size_t size, size_t nitems, void* user) {
@@ -41,14 +42,17 @@ size_t CollectBody(char* data, size_t size, size_t nmemb, void* user) {
 Result<bool> HasBlob(TestRegistry& registry, const std::string& repo, const std::string& digest) {
   http::Request head;
   head.method = "HEAD";
-  head.url = "http://" + registry.address() + "/v2/" + repo + "/blobs/" + digest;
+  head.url = registry.base_url() + "/v2/" + repo + "/blobs/" + digest;
+  if (registry.htpasswd_user()) head.headers.push_back(BasicAuthHeader(*registry.htpasswd_user()));
   CRIA_ASSIGN_OR_RETURN(http::Response response,
-                        http::Perform(head, UploadOptions(), "HEAD blob " + digest), "");
+                        http::Perform(head, UploadOptions(registry), "HEAD blob " + digest), "");
   return response.status == 200;
 }
 
-// PUT `url` with the content of `path` as the body.
-Status PutFile(const std::string& url, const std::string& path) {
+// PUT `url` with the content of `path` as the body, as `registry`'s htpasswd user if any;
+// over TLS, trusting its CA and presenting its client certificate when it wants one.
+Status PutFile(const std::string& url, const std::string& path, const TestRegistry& registry) {
+  const std::optional<RegistryTls>& tls = registry.tls();
   FILE* file = std::fopen(path.c_str(), "rbe");
   if (file == nullptr) return ErrnoStatus(errno, "open " + path);
   struct stat st;
@@ -64,10 +68,20 @@ Status PutFile(const std::string& url, const std::string& path) {
   }
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/octet-stream");
   headers = curl_slist_append(headers, "Expect:");
+  if (registry.htpasswd_user()) {
+    headers = curl_slist_append(headers, BasicAuthHeader(*registry.htpasswd_user()).c_str());
+  }
   std::string body;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (tls) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, tls->ca_file.c_str());
+    if (!tls->client_ca_file.empty()) {
+      curl_easy_setopt(curl, CURLOPT_SSLCERT, tls->client_cert_file.c_str());
+      curl_easy_setopt(curl, CURLOPT_SSLKEY, tls->client_key_file.c_str());
+    }
+  }
   curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadFromFile);
   curl_easy_setopt(curl, CURLOPT_READDATA, file);
@@ -126,19 +140,20 @@ Status PushBlobFile(TestRegistry& registry, const std::string& repo, const std::
                     const std::string& path) {
   http::Request post;
   post.method = "POST";
-  post.url = "http://" + registry.address() + "/v2/" + repo + "/blobs/uploads/";
+  post.url = registry.base_url() + "/v2/" + repo + "/blobs/uploads/";
+  if (registry.htpasswd_user()) post.headers.push_back(BasicAuthHeader(*registry.htpasswd_user()));
   CRIA_ASSIGN_OR_RETURN(http::Response started,
-                        http::Perform(post, UploadOptions(), "start upload"),
+                        http::Perform(post, UploadOptions(registry), "start upload"),
                         "push blob " + digest);
   if (started.status != 202) {
     return absl::InternalError("push blob " + digest + ": upload POST: HTTP " +
                                std::to_string(started.status));
   }
   std::string location = started.Header("location");
-  if (location.rfind("http", 0) != 0) location = "http://" + registry.address() + location;
+  if (location.rfind("http", 0) != 0) location = registry.base_url() + location;
   location += (location.find('?') == std::string::npos ? "?" : "&");
   location += "digest=" + digest;
-  return Annotate(PutFile(location, path), "push blob " + digest);
+  return Annotate(PutFile(location, path, registry), "push blob " + digest);
 }
 
 Status PushFiles(TestRegistry& registry, const std::string& repo, const std::string& tag,

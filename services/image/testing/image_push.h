@@ -1,5 +1,6 @@
 // Test-only upload of built images to a TestRegistry (a real docker-registry on 127.0.0.1):
-// blobs first, then child manifests by digest, then the top manifest under the tag.
+// blobs first, then child manifests by digest, then the top manifest under the tag. Over
+// TLS when the registry has it (trusting its CA), as its htpasswd user when it has one.
 #pragma once
 
 #include <string>

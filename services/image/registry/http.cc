@@ -169,6 +169,10 @@ Result<Response> Perform(const Request& request, const Options& options, const s
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  // HTTP/1.1: every request has a connection of its own anyway, and TLS 1.3 refusals that
+  // come after the handshake (a missing client certificate) then surface as the TLS alert
+  // they are rather than as an HTTP/2 stream error.
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   std::string ca_bundle;
   if (!options.tls.extra_ca_pem.empty()) {
     // CAINFO_BLOB replaces the system bundle: send both.
@@ -238,6 +242,14 @@ Result<Response> Perform(const Request& request, const Options& options, const s
     case CURLE_SSL_ISSUER_ERROR:
       // A certificate problem does not go away by trying again.
       return absl::UnavailableError(what + ": TLS failed: " + detail);
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      // A TLS alert from the server (e.g. "bad certificate") is a refusal, not a blip.
+      if (detail.find("alert") != std::string::npos) {
+        return absl::UnavailableError(what + ": TLS failed: " + detail);
+      }
+      return MarkRetryable(
+          absl::UnavailableError(what + ": transfer failed (retryable): " + detail));
     default:
       return MarkRetryable(
           absl::UnavailableError(what + ": transfer failed (retryable): " + detail));

@@ -1,0 +1,20 @@
+// linux.cgroupsPath of a container or pod infra process, in the cgroup driver's syntax.
+#pragma once
+
+#include <string>
+
+#include "libs/status/status.h"
+#include "services/runtime/cgroups/cgroup_driver.h"
+
+namespace cria::runtime::spec {
+
+// cgroupfs: "<parent>/cria-<id>" (parent absolute; "" means "/cria").
+// systemd:  "<parent>:cria:<id>" (parent a slice name such as
+//           "kubepods-burstable-pod1234.slice"; "" means "system.slice"); runc and crun
+//           make the transient scope cria-<id>.scope in that slice.
+// InvalidArgument when the parent does not fit the driver (a slice name with cgroupfs, a
+// path with systemd).
+Result<std::string> CgroupsPath(const std::string& parent, cgroups::Driver driver,
+                                const std::string& id);
+
+}  // namespace cria::runtime::spec

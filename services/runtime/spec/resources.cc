@@ -1,0 +1,84 @@
+#include "services/runtime/spec/resources.h"
+
+#include "services/runtime/spec/spec_json.h"
+
+namespace cria::runtime::spec {
+namespace {
+
+Status Negative(const char* field, int64_t value) {
+  return Status(StatusCode::kInvalidArgument,
+                std::string(field) + " " + std::to_string(value) + " is negative");
+}
+
+}  // namespace
+
+Result<OomScoreAdj> ClampOomScoreAdj(int64_t requested, int floor) {
+  if (requested < -1000 || requested > 1000) {
+    return Status(StatusCode::kInvalidArgument,
+                  "oom_score_adj " + std::to_string(requested) + " is outside -1000..1000");
+  }
+  OomScoreAdj out;
+  out.requested = static_cast<int>(requested);
+  out.applied = out.requested < floor ? floor : out.requested;
+  return out;
+}
+
+Result<Resources> BuildResources(const ::runtime::v1::LinuxContainerResources& r,
+                                 const HostFacts& host) {
+  if (r.cpu_period() < 0) return Negative("cpu_period", r.cpu_period());
+  if (r.cpu_quota() < -1) return Negative("cpu_quota", r.cpu_quota());
+  if (r.cpu_shares() < 0) return Negative("cpu_shares", r.cpu_shares());
+  if (r.memory_limit_in_bytes() < 0)
+    return Negative("memory_limit_in_bytes", r.memory_limit_in_bytes());
+  if (r.memory_swap_limit_in_bytes() < -1) {
+    return Negative("memory_swap_limit_in_bytes", r.memory_swap_limit_in_bytes());
+  }
+
+  Resources out;
+  if (r.cpu_period() != 0) out.cpu.period = static_cast<uint64_t>(r.cpu_period());
+  if (r.cpu_quota() != 0) out.cpu.quota = r.cpu_quota();
+  if (r.cpu_shares() != 0) out.cpu.shares = static_cast<uint64_t>(r.cpu_shares());
+  out.cpu.cpus = r.cpuset_cpus();
+  out.cpu.mems = r.cpuset_mems();
+
+  if (r.memory_limit_in_bytes() != 0) {
+    out.memory.limit = r.memory_limit_in_bytes();
+    if (r.memory_swap_limit_in_bytes() == 0 && host.swap_limit_supported) {
+      out.memory.swap = r.memory_limit_in_bytes();
+    }
+  }
+  if (r.memory_swap_limit_in_bytes() != 0 && host.swap_limit_supported) {
+    out.memory.swap = r.memory_swap_limit_in_bytes();
+  }
+
+  if (r.hugepage_limits_size() > 0 && !host.hugetlb_supported) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "hugepage limits requested but the hugetlb cgroup controller is missing");
+  }
+  for (const ::runtime::v1::HugepageLimit& h : r.hugepage_limits()) {
+    if (h.page_size().empty()) {
+      return Status(StatusCode::kInvalidArgument, "hugepage limit without a page size");
+    }
+    out.hugepage_limits.push_back(HugepageLimit{h.page_size(), h.limit()});
+  }
+
+  if (!r.unified().empty() && !host.cgroup_v2) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "unified (cgroup v2) resources requested but the host uses cgroup v1");
+  }
+  for (const auto& [key, value] : r.unified()) {
+    if (key.empty() || key.find('/') != std::string::npos) {
+      return Status(StatusCode::kInvalidArgument, "invalid unified resource \"" + key + "\"");
+    }
+    out.unified[key] = value;
+  }
+  return out;
+}
+
+Result<std::string> UpdateResourcesJson(const ::runtime::v1::LinuxContainerResources& resources,
+                                        const HostFacts& host) {
+  CRIA_ASSIGN_OR_RETURN(Resources r, BuildResources(resources, host), "update resources");
+  return ResourcesToJson(r);
+}
+
+}  // namespace cria::runtime::spec

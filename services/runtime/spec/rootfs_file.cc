@@ -1,0 +1,62 @@
+#include "services/runtime/spec/rootfs_file.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "libs/fd/unique_fd.h"
+
+namespace cria::runtime::spec {
+namespace {
+
+int OpenInRoot(int root_fd, const std::string& path, int flags) {
+  struct open_how how = {};
+  how.flags = static_cast<uint64_t>(flags);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  for (int attempt = 0;; ++attempt) {
+    long fd = ::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof(how));
+    if (fd >= 0) return static_cast<int>(fd);
+    // EAGAIN: a concurrent rename inside the root made the kernel give up; retry a little.
+    if (errno == EINTR || (errno == EAGAIN && attempt < 16)) continue;
+    return -1;
+  }
+}
+
+}  // namespace
+
+Result<std::string> ReadFileInRoot(const std::string& root, const std::string& path,
+                                   size_t max_bytes) {
+  const std::string what = path + " in " + root;
+  UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.Valid()) return ErrnoStatus(errno, "open root filesystem " + root);
+  // O_NONBLOCK: a FIFO planted at the path must not block the open.
+  UniqueFd fd(OpenInRoot(root_fd.Get(), path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.Valid()) return ErrnoStatus(errno, "open " + what);
+  struct stat st;
+  if (::fstat(fd.Get(), &st) != 0) return ErrnoStatus(errno, "stat " + what);
+  if (!S_ISREG(st.st_mode)) {
+    return Status(StatusCode::kFailedPrecondition, "read " + what + ": not a regular file");
+  }
+  std::string content;
+  char buffer[16384];
+  while (true) {
+    const ssize_t n = ::read(fd.Get(), buffer, sizeof(buffer));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus(errno, "read " + what);
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+    if (content.size() > max_bytes) {
+      return Status(StatusCode::kOutOfRange,
+                    "read " + what + ": larger than " + std::to_string(max_bytes) + " bytes");
+    }
+  }
+  return content;
+}
+
+}  // namespace cria::runtime::spec

@@ -1,0 +1,19 @@
+// Reading a small file of a container's root filesystem without ever leaving it: the path
+// is resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), so "..", absolute
+// symlinks and /proc magic links all stay inside `root`, as if `root` were "/".
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "libs/status/status.h"
+
+namespace cria::runtime::spec {
+
+// The content of the regular file `path` (e.g. "/etc/passwd") inside the directory `root`.
+// NotFound if it does not exist there; FailedPrecondition if it is not a regular file;
+// OutOfRange if it holds more than `max_bytes`.
+Result<std::string> ReadFileInRoot(const std::string& root, const std::string& path,
+                                   size_t max_bytes);
+
+}  // namespace cria::runtime::spec

@@ -5,11 +5,17 @@
 #include "libs/log/log.h"
 #include "libs/process/process.h"
 #include "libs/rpc/client.h"
+#include "services/runtime/cgroups/cgroup_driver.h"
 #include "services/runtime/clients/dependencies.h"
+#include "services/runtime/clients/image_storage_client.h"
 #include "services/runtime/clients/network_client.h"
+#include "services/runtime/containers/container_manager.h"
+#include "services/runtime/oci/runtime_binary.h"
 #include "services/runtime/pods/pod_manager.h"
 #include "services/runtime/server/info_service.h"
 #include "services/runtime/server/runtime_service.h"
+#include "services/runtime/spec/host_detect.h"
+#include "services/runtime/spec/host_facts.h"
 
 namespace {
 
@@ -51,7 +57,49 @@ int main(int argc, char** argv) {
   }
   pods.Recover();
 
-  cria::runtime::RuntimeService cri(cfg, dependencies, pods);
+  cria::runtime::clients::ImageClient images(
+      cria::rpc::UnixChannel(config::SocketPath(cfg, config::Daemon::kImage)));
+  cria::runtime::clients::StorageClient storage(
+      cria::rpc::UnixChannel(config::SocketPath(cfg, config::Daemon::kStorage)));
+  cria::runtime::containers::ContainerManagerOptions container_options;
+  container_options.state_dir = options.state_dir;
+  container_options.run_dir = options.run_dir;
+  container_options.conmon = FindHelper("conmon");
+  container_options.cgroup_driver =
+      cria::runtime::cgroups::ResolveDriver(cfg.runtime.cgroup_driver);
+  for (const std::string& handler : cfg.runtime.runtime_handlers) {
+    size_t eq = handler.find('=');
+    std::string name = handler.substr(0, eq);
+    std::string binary = eq == std::string::npos ? name : handler.substr(eq + 1);
+    if (auto found = cria::runtime::oci::FindRuntimeBinary(binary); found.ok()) {
+      container_options.runtimes[name] = *found;
+    } else {
+      cria::log::Warn("runtime handler not usable", {{"handler", name}, {"error", found.status()}});
+    }
+  }
+  if (auto found = cria::runtime::oci::FindRuntimeBinary(cfg.runtime.default_runtime); found.ok()) {
+    container_options.runtimes[""] = *found;
+  }
+  auto host = cria::runtime::spec::DetectHostFacts();
+  if (!host.ok()) {
+    cria::log::Error("cannot inspect the host", {{"error", host.status()}});
+    return 1;
+  }
+  container_options.host = *host;
+  if (host->oom_score_adj_floor > -1000) {
+    cria::log::Info("no CAP_SYS_RESOURCE: container oom_score_adj is clamped",
+                    {{"floor", host->oom_score_adj_floor}});
+  }
+  cria::runtime::containers::ContainerManager containers(container_options, pods, images, storage);
+  if (cria::Status s = containers.Init(); !s.ok()) {
+    cria::log::Error("cannot prepare the container store", {{"error", s}});
+    return 1;
+  }
+  containers.Recover();
+  pods.SetContainerHooks([&](const std::string& pod) { return containers.StopPod(pod); },
+                         [&](const std::string& pod) { return containers.RemovePod(pod); });
+
+  cria::runtime::RuntimeService cri(cfg, dependencies, pods, containers);
   cria::runtime::InfoService info(daemon.identity());
   daemon.server().AddService(&cri);
   daemon.server().AddService(&info);

@@ -131,11 +131,11 @@ TEST_CASE("RuntimeConfig reaches cria-runtime; calls not implemented yet say so 
   CHECK(config.linux().cgroup_driver() == cri::CGROUPFS);  // no systemd PID 1 here
 
   grpc::ClientContext ctx1;
-  cri::CreateContainerResponse created;
-  grpc::Status s = runtime->CreateContainer(&ctx1, {}, &created);
+  cri::ContainerStatsResponse stats;
+  grpc::Status s = runtime->ContainerStats(&ctx1, {}, &stats);
   CHECK(s.error_code() == grpc::StatusCode::UNIMPLEMENTED);
   CHECK(s.error_message() ==
-        "cria-runtime does not implement /runtime.v1.RuntimeService/CreateContainer yet");
+        "cria-runtime does not implement /runtime.v1.RuntimeService/ContainerStats yet");
 
   // ImageFsInfo is answered from cria-storage's usage.
   grpc::ClientContext ctx5;

@@ -10,6 +10,7 @@
 #include "libs/config/config.h"
 #include "libs/rpc/unimplemented.h"
 #include "services/runtime/clients/dependencies.h"
+#include "services/runtime/containers/container_manager.h"
 #include "services/runtime/pods/pod_manager.h"
 
 namespace cria::runtime {
@@ -17,7 +18,7 @@ namespace cria::runtime {
 class RuntimeService : public rpc::PartialService<::runtime::v1::RuntimeService::CallbackService> {
  public:
   RuntimeService(const config::Config& config, const clients::Dependencies& dependencies,
-                 pods::PodManager& pods);
+                 pods::PodManager& pods, containers::ContainerManager& containers);
   ~RuntimeService() override;
 
   // RuntimeReady: the OCI runtime binary is found and cria-image and cria-storage answer.
@@ -46,10 +47,41 @@ class RuntimeService : public rpc::PartialService<::runtime::v1::RuntimeService:
       grpc::CallbackServerContext* context, const ::runtime::v1::ListPodSandboxRequest* request,
       ::runtime::v1::ListPodSandboxResponse* response) override;
 
+  // Containers (server/containers.cc).
+  grpc::ServerUnaryReactor* CreateContainer(
+      grpc::CallbackServerContext* context, const ::runtime::v1::CreateContainerRequest* request,
+      ::runtime::v1::CreateContainerResponse* response) override;
+  grpc::ServerUnaryReactor* StartContainer(
+      grpc::CallbackServerContext* context, const ::runtime::v1::StartContainerRequest* request,
+      ::runtime::v1::StartContainerResponse* response) override;
+  grpc::ServerUnaryReactor* StopContainer(grpc::CallbackServerContext* context,
+                                          const ::runtime::v1::StopContainerRequest* request,
+                                          ::runtime::v1::StopContainerResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveContainer(
+      grpc::CallbackServerContext* context, const ::runtime::v1::RemoveContainerRequest* request,
+      ::runtime::v1::RemoveContainerResponse* response) override;
+  grpc::ServerUnaryReactor* ContainerStatus(
+      grpc::CallbackServerContext* context, const ::runtime::v1::ContainerStatusRequest* request,
+      ::runtime::v1::ContainerStatusResponse* response) override;
+  grpc::ServerUnaryReactor* ListContainers(
+      grpc::CallbackServerContext* context, const ::runtime::v1::ListContainersRequest* request,
+      ::runtime::v1::ListContainersResponse* response) override;
+  grpc::ServerUnaryReactor* ExecSync(grpc::CallbackServerContext* context,
+                                     const ::runtime::v1::ExecSyncRequest* request,
+                                     ::runtime::v1::ExecSyncResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateContainerResources(
+      grpc::CallbackServerContext* context,
+      const ::runtime::v1::UpdateContainerResourcesRequest* request,
+      ::runtime::v1::UpdateContainerResourcesResponse* response) override;
+  grpc::ServerUnaryReactor* ReopenContainerLog(
+      grpc::CallbackServerContext* context, const ::runtime::v1::ReopenContainerLogRequest* request,
+      ::runtime::v1::ReopenContainerLogResponse* response) override;
+
  private:
   const config::Config& config_;
   const clients::Dependencies& dependencies_;
   pods::PodManager& pods_;
+  containers::ContainerManager& containers_;
   // Pod and container calls run mounts, CNI plugins and OCI runtimes: never on gRPC's
   // threads.
   boost::asio::thread_pool workers_{8};

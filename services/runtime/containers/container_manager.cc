@@ -1,0 +1,481 @@
+#include "services/runtime/containers/container_manager.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "libs/ids/random_id.h"
+#include "libs/log/log.h"
+#include "libs/records/atomic_file.h"
+#include "libs/undo/undo_stack.h"
+#include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+#include "services/runtime/containers/signals.h"
+#include "services/runtime/oci/conmon.h"
+#include "services/runtime/pods/pod_files.h"
+#include "services/runtime/spec/container_spec.h"
+#include "services/runtime/spec/resources.h"
+#include "services/runtime/spec/spec_json.h"
+
+namespace cria::runtime::containers {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+int64_t NowUnixNano() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t MtimeUnixNano(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return NowUnixNano();
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+// Whether the container's memory cgroup saw an OOM kill (cgroup v1 memory.oom_control or
+// v2 memory.events). Read before the runtime deletes the cgroup.
+bool OomKilled(const std::string& cgroups_path) {
+  if (cgroups_path.empty()) return false;
+  std::string rel = cgroups_path;
+  if (rel.find(':') != std::string::npos) return false;  // systemd slices: not read here
+  for (const std::string& file : {"/sys/fs/cgroup/memory" + rel + "/memory.oom_control",
+                                  "/sys/fs/cgroup" + rel + "/memory.events"}) {
+    std::ifstream in(file);
+    std::string key;
+    long value = 0;
+    while (in >> key >> value) {
+      if (key == "oom_kill" && value > 0) return true;
+    }
+  }
+  return false;
+}
+
+Status CheckName(const ::runtime::v1::ContainerConfig& config) {
+  const std::string& name = config.metadata().name();
+  if (name.empty()) {
+    return Status(StatusCode::kInvalidArgument, "CreateContainer: metadata.name is empty");
+  }
+  if (name.find('/') != std::string::npos || name.find('_') != std::string::npos) {
+    return Status(StatusCode::kInvalidArgument,
+                  "CreateContainer: metadata.name \"" + name + "\" may not contain '/' or '_'");
+  }
+  if (config.image().image().empty()) {
+    return Status(StatusCode::kInvalidArgument, "CreateContainer: no image given");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+ContainerManager::ContainerManager(ContainerManagerOptions options, pods::PodManager& pods,
+                                   clients::ImageClient& images, clients::StorageClient& storage)
+    : options_(std::move(options)),
+      pods_(pods),
+      images_(images),
+      storage_(storage),
+      records_(options_.state_dir + "/containers") {}
+
+Status ContainerManager::Init() {
+  for (const std::string& dir : {options_.run_dir + "/containers", ExitDir(),
+                                 options_.run_dir + "/attach", options_.run_dir + "/oci"}) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return ErrnoStatus(ec.value(), "create " + dir);
+  }
+  return records_.Init();
+}
+
+Result<oci::RuntimeCli> ContainerManager::RuntimeFor(const std::string& handler) const {
+  auto it = options_.runtimes.find(handler);
+  if (it == options_.runtimes.end()) {
+    return Status(StatusCode::kInvalidArgument, "unknown runtime handler \"" + handler + "\"");
+  }
+  const std::string root = options_.run_dir + "/oci/" + (handler.empty() ? "default" : handler);
+  return oci::RuntimeCli(it->second, root);
+}
+
+void ContainerManager::Recover() {
+  Result<records::RecordDir::LoadReport> loaded = records_.LoadAll();
+  if (!loaded.ok()) {
+    log::Error("cannot load container records", {{"error", loaded.status()}});
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, doc] : loaded->records) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    doc.Accept(writer);
+    Result<ContainerRecord> record = ContainerFromJson(buffer.GetString());
+    if (!record.ok() || record->id != name) {
+      log::Warn("container record ignored", {{"record", name}});
+      continue;
+    }
+    if (Result<pods::PodRecord> pod = pods_.Get(record->pod_id); pod.ok()) {
+      names_[record->ReservedName(pod->config.metadata())] = record->id;
+    }
+    Refresh(*record);
+    containers_[record->id] = std::move(*record);
+  }
+}
+
+std::shared_ptr<std::mutex> ContainerManager::LockFor(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& m = locks_[id];
+  if (!m) m = std::make_shared<std::mutex>();
+  return m;
+}
+
+Status ContainerManager::Persist(const ContainerRecord& record) {
+  rapidjson::Document doc;
+  doc.Parse(ToJson(record).c_str());
+  std::lock_guard<std::mutex> lock(mu_);
+  CRIA_RETURN_IF_ERROR(records_.Write(record.id, doc), "record container " + record.id);
+  containers_[record.id] = record;
+  return OkStatus();
+}
+
+void ContainerManager::Refresh(ContainerRecord& r) {
+  if (r.state != ContainerState::kRunning) return;
+  Result<int> code = oci::ReadExitCode(ExitDir(), r.id);
+  if (!code.ok()) {
+    // No exit file: running, unless the process is gone without one (conmon killed).
+    if (r.pid > 0 && ::kill(r.pid, 0) != 0 && errno == ESRCH) {
+      r.state = ContainerState::kUnknown;
+      r.reason = "Unknown";
+      r.message = "the container's process and its conmon are gone without an exit code";
+    }
+    return;
+  }
+  r.state = ContainerState::kExited;
+  r.exit_code = *code;
+  r.finished_unix_nano = MtimeUnixNano(ExitDir() + "/" + r.id);
+  bool oom = OomKilled(r.cgroups_path);
+  r.reason = oom ? "OOMKilled" : (*code == 0 ? "Completed" : "Error");
+  r.pid = 0;
+  if (Result<oci::RuntimeCli> cli = RuntimeFor(r.handler); cli.ok()) {
+    (void)cli->Delete(r.id, true);
+  }
+  rapidjson::Document doc;
+  doc.Parse(ToJson(r).c_str());
+  (void)records_.Write(r.id, doc);
+}
+
+Result<std::string> ContainerManager::Create(const std::string& pod_id,
+                                             const ::runtime::v1::ContainerConfig& config,
+                                             const ::runtime::v1::PodSandboxConfig& pod_config) {
+  CRIA_RETURN_IF_ERROR(CheckName(config), "");
+  CRIA_ASSIGN_OR_RETURN(pods::PodRecord pod, pods_.Get(pod_id), "CreateContainer");
+  if (pod.state != pods::PodState::kReady) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "CreateContainer: pod " + pod_id + " is not ready (stopped)");
+  }
+  ContainerRecord record;
+  record.id = NewRandomId();
+  record.pod_id = pod_id;
+  record.config = config;
+  record.handler = pod.runtime_handler;
+  record.created_unix_nano = NowUnixNano();
+  record.bundle = options_.run_dir + "/containers/" + record.id;
+  CRIA_RETURN_IF_ERROR(RuntimeFor(record.handler).status(), "CreateContainer");
+  const std::string name = record.ReservedName(pod.config.metadata());
+  const std::string what = "CreateContainer " + name;
+  UndoStack undo;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto held = names_.find(name);
+    if (held != names_.end()) {
+      return Status(StatusCode::kAlreadyExists,
+                    what + ": the name is reserved by container " + held->second);
+    }
+    names_[name] = record.id;
+  }
+  undo.Push("release " + name, [this, name] {
+    std::lock_guard<std::mutex> lock(mu_);
+    names_.erase(name);
+    return OkStatus();
+  });
+
+  CRIA_ASSIGN_OR_RETURN(image::v1::ResolveResponse image, images_.Resolve(config.image().image()),
+                        what);
+  record.image_id = image.id();
+  record.stop_signal = image.config().stop_signal();
+  const bool read_only = config.linux().security_context().readonly_rootfs();
+  CRIA_ASSIGN_OR_RETURN(
+      record.rootfs, storage_.CreateAndMount(record.id, image.top_layer(), read_only, image.id()),
+      what);
+  const std::string id = record.id;
+  undo.Push("remove the rootfs", [this, id] { return storage_.Remove(id); });
+
+  std::error_code ec;
+  fs::create_directories(record.bundle, ec);
+  if (ec) return ErrnoStatus(ec.value(), what + ": create " + record.bundle);
+  const std::string bundle = record.bundle;
+  undo.Push("remove " + bundle, [bundle] {
+    std::error_code rm;
+    fs::remove_all(bundle, rm);
+    return OkStatus();
+  });
+  if (!pod.config.log_directory().empty() && !config.log_path().empty()) {
+    record.log_path = (fs::path(pod.config.log_directory()) / config.log_path()).lexically_normal();
+    fs::create_directories(fs::path(record.log_path).parent_path(), ec);
+  } else {
+    record.log_path = record.bundle + "/container.log";
+  }
+
+  spec::PreparedContainer prepared;
+  prepared.container_id = record.id;
+  prepared.pod_id = pod_id;
+  prepared.rootfs = record.rootfs;
+  prepared.image_name = config.image().user_specified_image().empty()
+                            ? config.image().image()
+                            : config.image().user_specified_image();
+  prepared.cgroup_parent = pod.config.linux().cgroup_parent();
+  prepared.cgroup_driver = options_.cgroup_driver;
+  prepared.namespaces.network = pod.net_ns;
+  prepared.namespaces.ipc = pod.ipc_ns;
+  prepared.namespaces.uts = pod.uts_ns;
+  pods::PodFiles files = pods::PodFilesIn(pod.dir);
+  prepared.pod_files = {files.hosts, files.resolv_conf, files.hostname,
+                        pod.HostIpc() ? "/dev/shm" : files.shm};
+  prepared.volumes_dir = record.bundle + "/volumes";
+  (void)pod_config;  // the stored pod config is authoritative
+  CRIA_ASSIGN_OR_RETURN(spec::GeneratedSpec generated,
+                        spec::GenerateContainerSpec(config, pod.config, image.config(), prepared,
+                                                    options_.host, lookup_),
+                        what);
+  if (generated.oom_score_adj.Clamped()) {
+    log::Info("oom_score_adj clamped to what cria-runtime may set",
+              {{"container", record.id},
+               {"requested", generated.oom_score_adj.requested},
+               {"applied", generated.oom_score_adj.applied}});
+  }
+  for (const std::string& dir : generated.host_dirs) {
+    fs::create_directories(dir, ec);
+    if (ec) return ErrnoStatus(ec.value(), what + ": create the mount source " + dir);
+  }
+  record.cgroups_path = generated.spec.linux.cgroups_path;
+  CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
+  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600), what);
+  record.state = ContainerState::kCreated;
+  CRIA_RETURN_IF_ERROR(Persist(record), what);
+  undo.Commit();
+  log::Info("container created", {{"container", record.id}, {"name", name}});
+  return record.id;
+}
+
+Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) {
+    return Status(StatusCode::kNotFound, "container " + id + " not found");
+  }
+  Refresh(it->second);
+  return it->second;
+}
+
+std::vector<ContainerRecord> ContainerManager::List() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ContainerRecord> out;
+  for (auto& [id, record] : containers_) {
+    Refresh(record);
+    out.push_back(record);
+  }
+  return out;
+}
+
+Status ContainerManager::Start(const std::string& id) {
+  auto holder = LockFor(id);
+  std::lock_guard<std::mutex> container_lock(*holder);
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StartContainer");
+  if (record.state != ContainerState::kCreated) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "StartContainer: container " + id + " is not in the created state");
+  }
+  CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "StartContainer");
+  std::error_code ec;
+  fs::create_directories(cli.root(), ec);
+  oci::ConmonRequest request;
+  request.conmon = options_.conmon;
+  request.runtime = cli.path();
+  request.runtime_root = cli.root();
+  request.container_id = id;
+  request.name = record.config.metadata().name();
+  request.bundle = record.bundle;
+  request.exit_dir = ExitDir();
+  request.log_path = record.log_path;
+  request.socket_dir = options_.run_dir + "/attach";
+  request.conmon_pidfile = record.bundle + "/conmon.pid";
+  request.terminal = record.config.tty();
+  request.stdin = record.config.stdin();
+  request.stdin_once = record.config.stdin_once();
+  request.systemd_cgroup = options_.cgroup_driver == cgroups::Driver::kSystemd;
+  Result<oci::ConmonStarted> created = oci::CreateWithConmon(request);
+  Status started = created.status();
+  if (started.ok()) started = cli.Start(id);
+  if (!started.ok()) {
+    (void)cli.Delete(id, true);
+    record.state = ContainerState::kExited;
+    record.exit_code = 128;
+    record.reason = "StartError";
+    record.message = std::string(started.message());
+    record.finished_unix_nano = NowUnixNano();
+    CRIA_RETURN_IF_ERROR(Persist(record), "StartContainer");
+    return Status(started.code(), "StartContainer " + id + ": " + std::string(started.message()));
+  }
+  record.state = ContainerState::kRunning;
+  record.pid = created->container_pid;
+  record.started_unix_nano = NowUnixNano();
+  CRIA_RETURN_IF_ERROR(Persist(record), "StartContainer");
+  log::Info("container started", {{"container", id}, {"pid", record.pid}});
+  return OkStatus();
+}
+
+Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
+  auto holder = LockFor(id);
+  std::lock_guard<std::mutex> container_lock(*holder);
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StopContainer");
+  if (record.state != ContainerState::kRunning) return OkStatus();
+  CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "StopContainer");
+  int signal = SIGTERM;
+  if (record.config.stop_signal() != ::runtime::v1::RUNTIME_DEFAULT) {
+    CRIA_ASSIGN_OR_RETURN(signal,
+                          ParseSignal(::runtime::v1::Signal_Name(record.config.stop_signal())),
+                          "StopContainer");
+  } else if (!record.stop_signal.empty()) {
+    Result<int> parsed = ParseSignal(record.stop_signal);
+    if (parsed.ok()) signal = *parsed;
+  }
+  auto exited = [&](std::chrono::milliseconds within) {
+    auto deadline = std::chrono::steady_clock::now() + within;
+    do {
+      if (oci::ReadExitCode(ExitDir(), id).ok()) return true;
+      std::this_thread::sleep_for(50ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return oci::ReadExitCode(ExitDir(), id).ok();
+  };
+  if (timeout_seconds > 0) {
+    Status s = cli.Kill(id, signal);
+    if (!s.ok()) log::Warn("stop signal not sent", {{"container", id}, {"error", s}});
+    if (!exited(std::chrono::seconds(timeout_seconds))) {
+      log::Info("container ignored its stop signal, killing it", {{"container", id}});
+    }
+  }
+  if (!oci::ReadExitCode(ExitDir(), id).ok()) {
+    CRIA_RETURN_IF_ERROR(cli.Kill(id, SIGKILL, true), "StopContainer");
+    if (!exited(30s)) {
+      return Status(StatusCode::kDeadlineExceeded,
+                    "StopContainer " + id + ": still running 30 s after SIGKILL");
+    }
+  }
+  CRIA_ASSIGN_OR_RETURN(record, Get(id), "StopContainer");
+  return OkStatus();
+}
+
+Status ContainerManager::Remove(const std::string& id) {
+  Result<ContainerRecord> found = Get(id);
+  if (!found.ok()) return OkStatus();  // removing a removed container is fine (CRI)
+  if (found->state == ContainerState::kRunning)
+    CRIA_RETURN_IF_ERROR(Stop(id, 0), "RemoveContainer");
+  auto holder = LockFor(id);
+  std::lock_guard<std::mutex> container_lock(*holder);
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "RemoveContainer");
+  if (Result<oci::RuntimeCli> cli = RuntimeFor(record.handler); cli.ok()) {
+    CRIA_RETURN_IF_ERROR(cli->Delete(id, true), "RemoveContainer");
+  }
+  CRIA_RETURN_IF_ERROR(storage_.Remove(id), "RemoveContainer");
+  std::error_code ec;
+  fs::remove_all(record.bundle, ec);
+  ::unlink((ExitDir() + "/" + id).c_str());
+  std::lock_guard<std::mutex> lock(mu_);
+  CRIA_RETURN_IF_ERROR(records_.Remove(id), "RemoveContainer " + id);
+  for (auto it = names_.begin(); it != names_.end(); ++it) {
+    if (it->second == id) {
+      names_.erase(it);
+      break;
+    }
+  }
+  containers_.erase(id);
+  locks_.erase(id);
+  log::Info("container removed", {{"container", id}});
+  return OkStatus();
+}
+
+Status ContainerManager::StopPod(const std::string& pod_id) {
+  for (const ContainerRecord& r : List()) {
+    if (r.pod_id == pod_id && r.state == ContainerState::kRunning) {
+      CRIA_RETURN_IF_ERROR(Stop(r.id, 0), "stop the containers of pod " + pod_id);
+    }
+  }
+  return OkStatus();
+}
+
+Status ContainerManager::RemovePod(const std::string& pod_id) {
+  for (const ContainerRecord& r : List()) {
+    if (r.pod_id == pod_id)
+      CRIA_RETURN_IF_ERROR(Remove(r.id), "remove the containers of pod " + pod_id);
+  }
+  return OkStatus();
+}
+
+Result<ExecResult> ContainerManager::ExecSync(const std::string& id,
+                                              const std::vector<std::string>& cmd,
+                                              int64_t timeout_seconds) {
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "ExecSync");
+  if (record.state != ContainerState::kRunning) {
+    return Status(StatusCode::kFailedPrecondition, "ExecSync: container " + id + " is not running");
+  }
+  if (cmd.empty()) return Status(StatusCode::kInvalidArgument, "ExecSync: no command");
+  CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "ExecSync");
+  constexpr size_t kOutputCap = 16 << 20;
+  CRIA_ASSIGN_OR_RETURN(process::Outcome outcome,
+                        cli.Exec(id, cmd, std::chrono::seconds(timeout_seconds), kOutputCap),
+                        "ExecSync");
+  ExecResult result{outcome.exit_code, outcome.out, outcome.err};
+  if (outcome.timed_out) {
+    // As CRI-O: the partial output, exit code -1 and a note on stderr.
+    result.exit_code = -1;
+    result.err += "command timed out after " + std::to_string(timeout_seconds) + "s\n";
+  } else if (outcome.signal != 0) {
+    result.exit_code = 128 + outcome.signal;
+  }
+  return result;
+}
+
+Status ContainerManager::Update(const std::string& id,
+                                const ::runtime::v1::LinuxContainerResources& resources) {
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "UpdateContainerResources");
+  if (record.state != ContainerState::kRunning && record.state != ContainerState::kCreated) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "UpdateContainerResources: container " + id + " has exited");
+  }
+  CRIA_ASSIGN_OR_RETURN(std::string json, spec::UpdateResourcesJson(resources, options_.host),
+                        "UpdateContainerResources " + id);
+  CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler),
+                        "UpdateContainerResources");
+  if (record.state == ContainerState::kCreated) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "UpdateContainerResources: container " + id + " has not started");
+  }
+  return cli.Update(id, json);
+}
+
+Status ContainerManager::ReopenLog(const std::string& id) {
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "ReopenContainerLog");
+  if (record.state != ContainerState::kRunning) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "ReopenContainerLog: container " + id + " is not running");
+  }
+  return oci::ReopenLog(record.bundle);
+}
+
+}  // namespace cria::runtime::containers

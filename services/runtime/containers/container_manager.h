@@ -1,0 +1,94 @@
+// Containers of pods (DESIGN.md section 2). CreateContainer resolves the image
+// (cria-image), has cria-storage make and mount the rootfs, generates the OCI spec
+// (services/runtime/spec) into a bundle and records the container CREATED. StartContainer
+// creates it under conmon with the pod's OCI runtime and starts it; when that fails the
+// container is EXITED with reason StartError (as containerd reports it). Exits are read
+// from conmon's exit files whenever a container is looked at, so a restart of
+// cria-runtime loses none: the exit code is the real one.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "libs/records/record_dir.h"
+#include "libs/status/status.h"
+#include "services/runtime/cgroups/cgroup_driver.h"
+#include "services/runtime/clients/image_storage_client.h"
+#include "services/runtime/containers/container_record.h"
+#include "services/runtime/oci/runtime_cli.h"
+#include "services/runtime/pods/pod_manager.h"
+#include "services/runtime/spec/host_facts.h"
+#include "services/runtime/spec/host_lookup.h"
+
+namespace cria::runtime::containers {
+
+struct ContainerManagerOptions {
+  std::string state_dir;  // <state_dir>/runtime
+  std::string run_dir;    // <run_dir>/runtime
+  std::string conmon;     // the conmon binary
+  // Runtime handler name → OCI runtime binary; "" maps to the default handler's binary.
+  std::map<std::string, std::string> runtimes;
+  cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;
+  spec::HostFacts host;
+};
+
+struct ExecResult {
+  int exit_code = 0;
+  std::string out, err;
+};
+
+class ContainerManager {
+ public:
+  ContainerManager(ContainerManagerOptions options, pods::PodManager& pods,
+                   clients::ImageClient& images, clients::StorageClient& storage);
+
+  Status Init();
+  // Loads the records and brings them up to date with conmon's exit files.
+  void Recover();
+
+  Result<std::string> Create(const std::string& pod_id,
+                             const ::runtime::v1::ContainerConfig& config,
+                             const ::runtime::v1::PodSandboxConfig& pod_config);
+  Status Start(const std::string& id);
+  // The stop signal, then SIGKILL after `timeout_seconds`; waits for the exit.
+  Status Stop(const std::string& id, int64_t timeout_seconds);
+  Status Remove(const std::string& id);
+  Result<ContainerRecord> Get(const std::string& id);
+  std::vector<ContainerRecord> List();
+
+  Result<ExecResult> ExecSync(const std::string& id, const std::vector<std::string>& cmd,
+                              int64_t timeout_seconds);
+  Status Update(const std::string& id, const ::runtime::v1::LinuxContainerResources& resources);
+  Status ReopenLog(const std::string& id);
+
+  // For the pod manager: stop (with no grace) / remove every container of a pod.
+  Status StopPod(const std::string& pod_id);
+  Status RemovePod(const std::string& pod_id);
+
+  // The OCI runtime CLI of a handler.
+  Result<oci::RuntimeCli> RuntimeFor(const std::string& handler) const;
+
+ private:
+  std::shared_ptr<std::mutex> LockFor(const std::string& id);
+  Status Persist(const ContainerRecord& record);
+  // Reads the exit file of a running container; EXITED once it is there.
+  void Refresh(ContainerRecord& record);
+  std::string ExitDir() const { return options_.run_dir + "/exits"; }
+
+  ContainerManagerOptions options_;
+  pods::PodManager& pods_;
+  clients::ImageClient& images_;
+  clients::StorageClient& storage_;
+  spec::SystemHostLookup lookup_;
+  records::RecordDir records_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, ContainerRecord> containers_;
+  std::map<std::string, std::string> names_;  // reserved name → id
+  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+};
+
+}  // namespace cria::runtime::containers

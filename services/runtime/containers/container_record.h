@@ -1,0 +1,42 @@
+// One container as cria-runtime keeps it: <state_dir>/runtime/containers/<id>.json. The
+// kubelet's ContainerConfig is kept whole (protobuf JSON), beside its state.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "cri/runtime/v1/cri_api.h"
+#include "libs/status/status.h"
+
+namespace cria::runtime::containers {
+
+enum class ContainerState { kCreated, kRunning, kExited, kUnknown };
+
+struct ContainerRecord {
+  std::string id;
+  std::string pod_id;
+  ::runtime::v1::ContainerConfig config;
+  std::string image_id;  // what cria-image resolved the image to
+  std::string handler;   // runtime handler name (resolved; never empty)
+  ContainerState state = ContainerState::kCreated;
+  int64_t created_unix_nano = 0, started_unix_nano = 0, finished_unix_nano = 0;
+  int exit_code = 0;
+  std::string reason, message;
+  pid_t pid = 0;
+  std::string bundle;    // <run_dir>/runtime/containers/<id>: config.json, conmon's files
+  std::string log_path;  // absolute: the pod's log directory + config.log_path; may be empty
+  std::string rootfs;
+  std::string cgroups_path;  // linux.cgroupsPath of its spec
+  std::string stop_signal;   // the image's StopSignal; the CRI's stop_signal wins
+
+  // k8s_<container>_<pod>_<namespace>_<pod uid>_<attempt>.
+  std::string ReservedName(const ::runtime::v1::PodSandboxMetadata& pod) const;
+};
+
+::runtime::v1::ContainerState CriState(ContainerState state);
+std::string ToJson(const ContainerRecord& record);
+Result<ContainerRecord> ContainerFromJson(const std::string& json);
+
+}  // namespace cria::runtime::containers

@@ -1,0 +1,184 @@
+// RuntimeService container calls: CreateContainer, StartContainer, StopContainer,
+// RemoveContainer, ContainerStatus, ListContainers, ExecSync, UpdateContainerResources,
+// ReopenContainerLog.
+#include <google/protobuf/util/json_util.h>
+
+#include <boost/asio/post.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "libs/status/grpc_status.h"
+#include "services/runtime/server/runtime_service.h"
+
+namespace cria::runtime {
+namespace {
+
+namespace cri = ::runtime::v1;
+using containers::ContainerRecord;
+
+void FillContainer(const ContainerRecord& r, cri::Container* out) {
+  out->set_id(r.id);
+  out->set_pod_sandbox_id(r.pod_id);
+  *out->mutable_metadata() = r.config.metadata();
+  *out->mutable_image() = r.config.image();
+  out->set_image_ref(r.image_id);
+  out->set_image_id(r.image_id);
+  out->set_state(containers::CriState(r.state));
+  out->set_created_at(r.created_unix_nano);
+  *out->mutable_labels() = r.config.labels();
+  *out->mutable_annotations() = r.config.annotations();
+}
+
+void FillStatus(const ContainerRecord& r, cri::ContainerStatus* out) {
+  out->set_id(r.id);
+  *out->mutable_metadata() = r.config.metadata();
+  out->set_state(containers::CriState(r.state));
+  out->set_created_at(r.created_unix_nano);
+  out->set_started_at(r.started_unix_nano);
+  out->set_finished_at(r.finished_unix_nano);
+  out->set_exit_code(r.exit_code);
+  *out->mutable_image() = r.config.image();
+  out->set_image_ref(r.image_id);
+  out->set_image_id(r.image_id);
+  out->set_reason(r.reason);
+  out->set_message(r.message);
+  *out->mutable_labels() = r.config.labels();
+  *out->mutable_annotations() = r.config.annotations();
+  *out->mutable_mounts() = r.config.mounts();
+  out->set_log_path(r.log_path);
+  out->set_stop_signal(r.config.stop_signal());
+}
+
+bool Matches(const ContainerRecord& r, const cri::ContainerFilter& f) {
+  if (!f.id().empty() && r.id.rfind(f.id(), 0) != 0) return false;
+  if (!f.pod_sandbox_id().empty() && r.pod_id.rfind(f.pod_sandbox_id(), 0) != 0) return false;
+  if (f.has_state() && f.state().state() != containers::CriState(r.state)) return false;
+  for (const auto& [k, v] : f.label_selector()) {
+    auto it = r.config.labels().find(k);
+    if (it == r.config.labels().end() || it->second != v) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RuntimeService::CreateContainer(
+    grpc::CallbackServerContext* context, const cri::CreateContainerRequest* request,
+    cri::CreateContainerResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request, response] {
+    Result<std::string> id =
+        containers_.Create(request->pod_sandbox_id(), request->config(), request->sandbox_config());
+    if (id.ok()) response->set_container_id(*id);
+    reactor->Finish(ToGrpc(id.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::StartContainer(grpc::CallbackServerContext* context,
+                                                         const cri::StartContainerRequest* request,
+                                                         cri::StartContainerResponse*) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request] {
+    reactor->Finish(ToGrpc(containers_.Start(request->container_id())));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::StopContainer(grpc::CallbackServerContext* context,
+                                                        const cri::StopContainerRequest* request,
+                                                        cri::StopContainerResponse*) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request] {
+    cria::Status s = containers_.Stop(request->container_id(), request->timeout());
+    reactor->Finish(ToGrpc(s));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::RemoveContainer(
+    grpc::CallbackServerContext* context, const cri::RemoveContainerRequest* request,
+    cri::RemoveContainerResponse*) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request] {
+    reactor->Finish(ToGrpc(containers_.Remove(request->container_id())));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::ContainerStatus(
+    grpc::CallbackServerContext* context, const cri::ContainerStatusRequest* request,
+    cri::ContainerStatusResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request, response] {
+    Result<ContainerRecord> record = containers_.Get(request->container_id());
+    if (record.ok()) {
+      FillStatus(*record, response->mutable_status());
+      if (request->verbose()) {
+        std::ifstream spec(record->bundle + "/config.json");
+        std::stringstream text;
+        text << spec.rdbuf();
+        std::string info = "{\"pid\":" + std::to_string(record->pid) + ",\"sandboxID\":\"" +
+                           record->pod_id + "\",\"runtimeHandler\":\"" + record->handler +
+                           "\",\"runtimeSpec\":" + (text.str().empty() ? "null" : text.str()) + "}";
+        (*response->mutable_info())["info"] = info;
+      }
+    }
+    reactor->Finish(ToGrpc(record.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::ListContainers(grpc::CallbackServerContext* context,
+                                                         const cri::ListContainersRequest* request,
+                                                         cri::ListContainersResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request, response] {
+    for (const ContainerRecord& r : containers_.List()) {
+      if (request->has_filter() && !Matches(r, request->filter())) continue;
+      FillContainer(r, response->add_containers());
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::ExecSync(grpc::CallbackServerContext* context,
+                                                   const cri::ExecSyncRequest* request,
+                                                   cri::ExecSyncResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request, response] {
+    Result<containers::ExecResult> result =
+        containers_.ExecSync(request->container_id(),
+                             {request->cmd().begin(), request->cmd().end()}, request->timeout());
+    if (result.ok()) {
+      response->set_stdout(result->out);
+      response->set_stderr(result->err);
+      response->set_exit_code(result->exit_code);
+    }
+    reactor->Finish(ToGrpc(result.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::UpdateContainerResources(
+    grpc::CallbackServerContext* context, const cri::UpdateContainerResourcesRequest* request,
+    cri::UpdateContainerResourcesResponse*) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request] {
+    reactor->Finish(ToGrpc(containers_.Update(request->container_id(), request->linux())));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::ReopenContainerLog(
+    grpc::CallbackServerContext* context, const cri::ReopenContainerLogRequest* request,
+    cri::ReopenContainerLogResponse*) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request] {
+    reactor->Finish(ToGrpc(containers_.ReopenLog(request->container_id())));
+  });
+  return reactor;
+}
+
+}  // namespace cria::runtime

@@ -57,6 +57,7 @@ struct RuntimeSection {
   std::string cgroup_driver = "auto";
   std::vector<std::string> runtime_handlers = {"runc", "crun"};  // names or name=path
   std::string pinns_path = "cria-pinns";
+  std::string pause_path = "cria-pause";
 };
 
 struct Config {

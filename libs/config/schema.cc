@@ -330,6 +330,12 @@ std::vector<KeyDef> BuildSchema() {
       "cria-pinns, which makes and pins pod namespaces: a name looked up in PATH and\n"
       "beside cria-runtime, or an absolute path.",
       [](Config& c) -> std::string& { return c.runtime.pinns_path; }, NonEmpty));
+  keys.push_back(StringKey(
+      "runtime", "pause_path",
+      "cria-pause, PID 1 of pods that share one PID namespace (copied into the pod's\n"
+      "infra rootfs; no image is pulled): a name looked up in PATH and beside\n"
+      "cria-runtime, or an absolute path.",
+      [](Config& c) -> std::string& { return c.runtime.pause_path; }, NonEmpty));
   return keys;
 }
 

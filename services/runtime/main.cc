@@ -1,5 +1,6 @@
 // cria-runtime: pods and containers, the CRI RuntimeService (DESIGN.md section 1).
 #include <filesystem>
+#include <map>
 
 #include "libs/daemon/daemon.h"
 #include "libs/log/log.h"
@@ -42,64 +43,86 @@ int main(int argc, char** argv) {
   cria::runtime::clients::NetworkClient network(
       cria::rpc::UnixChannel(config::SocketPath(cfg, config::Daemon::kNetwork)));
 
-  cria::runtime::pods::PodManagerOptions options;
-  options.state_dir = config::StateDir(cfg, config::Daemon::kRuntime);
-  options.run_dir = cfg.common.run_dir + "/runtime";
-  options.ns_dir = cfg.common.run_dir + "/ns";
-  options.pinns = FindHelper(cfg.runtime.pinns_path);
-  for (const std::string& handler : cfg.runtime.runtime_handlers) {
-    options.handlers.push_back(handler.substr(0, handler.find('=')));
-  }
-  cria::runtime::pods::PodManager pods(options, network);
-  if (cria::Status s = pods.Init(); !s.ok()) {
-    cria::log::Error("cannot prepare the pod store", {{"error", s}});
-    return 1;
-  }
-  pods.Recover();
+  namespace pods = cria::runtime::pods;
+  namespace containers = cria::runtime::containers;
+  const std::string state_dir = config::StateDir(cfg, config::Daemon::kRuntime);
+  const std::string run_dir = cfg.common.run_dir + "/runtime";
 
-  cria::runtime::clients::ImageClient images(
-      cria::rpc::UnixChannel(config::SocketPath(cfg, config::Daemon::kImage)));
-  cria::runtime::clients::StorageClient storage(
-      cria::rpc::UnixChannel(config::SocketPath(cfg, config::Daemon::kStorage)));
-  cria::runtime::containers::ContainerManagerOptions container_options;
-  container_options.state_dir = options.state_dir;
-  container_options.run_dir = options.run_dir;
-  container_options.conmon = FindHelper("conmon");
-  container_options.cgroup_driver =
-      cria::runtime::cgroups::ResolveDriver(cfg.runtime.cgroup_driver);
+  // The OCI runtimes of the handlers, and what the host allows containers.
+  std::map<std::string, std::string> runtimes;
   for (const std::string& handler : cfg.runtime.runtime_handlers) {
     size_t eq = handler.find('=');
     std::string name = handler.substr(0, eq);
     std::string binary = eq == std::string::npos ? name : handler.substr(eq + 1);
     if (auto found = cria::runtime::oci::FindRuntimeBinary(binary); found.ok()) {
-      container_options.runtimes[name] = *found;
+      runtimes[name] = *found;
     } else {
       cria::log::Warn("runtime handler not usable", {{"handler", name}, {"error", found.status()}});
     }
   }
   if (auto found = cria::runtime::oci::FindRuntimeBinary(cfg.runtime.default_runtime); found.ok()) {
-    container_options.runtimes[""] = *found;
+    runtimes[""] = *found;
   }
   auto host = cria::runtime::spec::DetectHostFacts();
   if (!host.ok()) {
     cria::log::Error("cannot inspect the host", {{"error", host.status()}});
     return 1;
   }
-  container_options.host = *host;
   if (host->oom_score_adj_floor > -1000) {
     cria::log::Info("no CAP_SYS_RESOURCE: container oom_score_adj is clamped",
                     {{"floor", host->oom_score_adj_floor}});
   }
-  cria::runtime::containers::ContainerManager containers(container_options, pods, images, storage);
-  if (cria::Status s = containers.Init(); !s.ok()) {
+  const auto cgroup_driver = cria::runtime::cgroups::ResolveDriver(cfg.runtime.cgroup_driver);
+  const std::string conmon = FindHelper("conmon");
+
+  pods::InfraOptions infra_options;
+  infra_options.conmon = conmon;
+  infra_options.pause = FindHelper(cfg.runtime.pause_path);
+  infra_options.runtimes = runtimes;
+  infra_options.runtime_root_dir = run_dir + "/oci";
+  infra_options.exit_dir = run_dir + "/exits";
+  infra_options.ns_dir = cfg.common.run_dir + "/ns";
+  infra_options.cgroup_driver = cgroup_driver;
+  infra_options.host = *host;
+  pods::InfraRunner infra(infra_options);
+
+  pods::PodManagerOptions options;
+  options.state_dir = state_dir;
+  options.run_dir = run_dir;
+  options.ns_dir = cfg.common.run_dir + "/ns";
+  options.pinns = FindHelper(cfg.runtime.pinns_path);
+  for (const std::string& handler : cfg.runtime.runtime_handlers) {
+    options.handlers.push_back(handler.substr(0, handler.find('=')));
+  }
+  pods::PodManager pod_manager(options, network, &infra);
+  if (cria::Status s = pod_manager.Init(); !s.ok()) {
+    cria::log::Error("cannot prepare the pod store", {{"error", s}});
+    return 1;
+  }
+  pod_manager.Recover();
+
+  cria::runtime::clients::ImageClient images(
+      cria::rpc::UnixChannel(config::SocketPath(cfg, config::Daemon::kImage)));
+  cria::runtime::clients::StorageClient storage(
+      cria::rpc::UnixChannel(config::SocketPath(cfg, config::Daemon::kStorage)));
+  containers::ContainerManagerOptions container_options;
+  container_options.state_dir = state_dir;
+  container_options.run_dir = run_dir;
+  container_options.conmon = conmon;
+  container_options.cgroup_driver = cgroup_driver;
+  container_options.runtimes = runtimes;
+  container_options.host = *host;
+  containers::ContainerManager container_manager(container_options, pod_manager, images, storage);
+  if (cria::Status s = container_manager.Init(); !s.ok()) {
     cria::log::Error("cannot prepare the container store", {{"error", s}});
     return 1;
   }
-  containers.Recover();
-  pods.SetContainerHooks([&](const std::string& pod) { return containers.StopPod(pod); },
-                         [&](const std::string& pod) { return containers.RemovePod(pod); });
+  container_manager.Recover();
+  pod_manager.SetContainerHooks(
+      [&](const std::string& pod) { return container_manager.StopPod(pod); },
+      [&](const std::string& pod) { return container_manager.RemovePod(pod); });
 
-  cria::runtime::RuntimeService cri(cfg, dependencies, pods, containers);
+  cria::runtime::RuntimeService cri(cfg, dependencies, pod_manager, container_manager);
   cria::runtime::InfoService info(daemon.identity());
   daemon.server().AddService(&cri);
   daemon.server().AddService(&info);

@@ -42,7 +42,8 @@ struct Cluster {
   std::unique_ptr<cri::ImageService::Stub> images;
   std::string image_ref, pod_id, log_dir;
 
-  Cluster() {
+  // `share_pid`: the pod's containers share one PID namespace (held by cria-pause).
+  explicit Cluster(bool share_pid = false) {
     REQUIRE(registry.started());
     std::ofstream(stack.CniConfigDir() + "/10-test.conflist")
         << R"({"cniVersion": "1.0.0", "name": "ctrnet", "plugins": [
@@ -53,7 +54,8 @@ struct Cluster {
     stack.WriteConfig("network:\n  cni_config_dirs: [\"" + stack.CniConfigDir() +
                       "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
                       "runtime:\n  pinns_path: \"" +
-                      BinaryPath("cria-pinns") + "\"\n");
+                      BinaryPath("cria-pinns") + "\"\n  pause_path: \"" + BinaryPath("cria-pause") +
+                      "\"\n");
     stack.StartAll();
     Connect();
     // The image: busybox, run as root by default, stop signal SIGUSR1 (tested below).
@@ -81,7 +83,7 @@ struct Cluster {
     config->mutable_metadata()->set_uid("pod-uid");
     config->set_log_directory(log_dir);
     config->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
-        cri::CONTAINER);
+        share_pid ? cri::POD : cri::CONTAINER);
     cri::RunPodSandboxResponse ran;
     grpc::ClientContext ctx2;
     s = runtime->RunPodSandbox(&ctx2, run, &ran);
@@ -95,7 +97,9 @@ struct Cluster {
     rm.set_pod_sandbox_id(pod_id);
     cri::RemovePodSandboxResponse resp;
     grpc::ClientContext ctx;
-    (void)runtime->RemovePodSandbox(&ctx, rm, &resp);
+    grpc::Status removed = runtime->RemovePodSandbox(&ctx, rm, &resp);
+    INFO(removed.error_message() << stack.Log("runtime"));
+    CHECK(removed.ok());
     stack.Terminate("runtime");
     stack.Terminate("network");
     RunCommand({"/usr/sbin/ip", "link", "del", BridgeName()});
@@ -286,6 +290,39 @@ TEST_CASE("bad input: a missing command, image or pod") {
   grpc::ClientContext ctx3;
   REQUIRE(c.runtime->ListContainers(&ctx3, list, &listed).ok());
   CHECK(listed.containers_size() == 0);
+}
+
+TEST_CASE("a pod sharing its PID namespace: containers see each other, cria-pause is PID 1") {
+  std::string pid_pin;
+  {
+    Cluster c(true);
+    pid_pin = c.stack.run_dir() + "/ns/pid/" + c.pod_id;
+    CHECK(RunCommand({"/usr/bin/mountpoint", "-q", pid_pin}).exit_code == 0);
+    std::string a, b;
+    REQUIRE(c.Create("a", {"sleep", "1000"}, &a).ok());
+    REQUIRE(c.Create("b", {"sleep", "2000"}, &b).ok());
+    REQUIRE(c.Start(a).ok());
+    REQUIRE(c.Start(b).ok());
+    grpc::Status s;
+    cri::ExecSyncResponse out = c.Exec(
+        a, {"sh", "-c", "for p in /proc/[0-9]*; do echo $(cat $p/cmdline) ${p#/proc/}; done"}, 10,
+        &s);
+    INFO(s.error_message() << out.stderr());
+    REQUIRE(s.ok());
+    INFO(out.stdout());
+    CHECK(out.stdout().find("2000") != std::string::npos);  // b's sleep, seen from a
+    CHECK(out.stdout().find("/cria-pause 1\n") != std::string::npos);
+    // Stopping the pod stops its containers and its infra process.
+    cri::StopPodSandboxRequest stop;
+    stop.set_pod_sandbox_id(c.pod_id);
+    cri::StopPodSandboxResponse stopped;
+    grpc::ClientContext ctx;
+    REQUIRE(c.runtime->StopPodSandbox(&ctx, stop, &stopped).ok());
+    CHECK(c.Status(a).state() == cri::CONTAINER_EXITED);
+    CHECK(c.Status(b).state() == cri::CONTAINER_EXITED);
+  }
+  // The fixture removed the pod: the pin went with it.
+  CHECK_FALSE(fs::exists(pid_pin));
 }
 
 TEST_CASE("an exit while cria-runtime is down is reported with its real code") {

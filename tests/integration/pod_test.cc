@@ -46,7 +46,8 @@ struct Pods {
     stack.WriteConfig("network:\n  cni_config_dirs: [\"" + stack.CniConfigDir() +
                       "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
                       "runtime:\n  pinns_path: \"" +
-                      BinaryPath("cria-pinns") + "\"\n");
+                      BinaryPath("cria-pinns") + "\"\n  pause_path: \"" + BinaryPath("cria-pause") +
+                      "\"\n");
     stack.StartAll();
     Connect();
   }
@@ -117,7 +118,8 @@ struct Pods {
   }
   std::string Leftovers() {
     std::string out;
-    for (const char* sub : {"/ns/ipc", "/ns/uts", "/netns", "/runtime/pods"}) {
+    for (const char* sub :
+         {"/ns/ipc", "/ns/uts", "/ns/pid", "/netns", "/runtime/pods", "/runtime/exits"}) {
       std::error_code ec;
       for (const auto& e : fs::directory_iterator(stack.run_dir() + sub, ec)) {
         out += e.path().string() + " ";
@@ -195,6 +197,24 @@ TEST_CASE("a pod: namespaces, network, files; stop and remove leave nothing") {
   CHECK(pods.Leftovers().empty());
 }
 
+TEST_CASE("a pod sharing its PID namespace gets cria-pause as PID 1, pinned") {
+  Pods pods;
+  cri::PodSandboxConfig shared = Pods::Config("shared");
+  shared.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+      cri::POD);
+  std::string id;
+  grpc::Status s = pods.Run(shared, &id);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  const std::string pin = pods.stack.run_dir() + "/ns/pid/" + id;
+  CHECK(IsMountPoint(pin));
+  CHECK(RunCommand({"/usr/bin/nsenter", "--pid=" + pin, "/bin/sh", "-c", "echo $$"}).output !=
+        "1\n");  // PID 1 is taken: by cria-pause
+  REQUIRE(pods.Stop(id).ok());
+  REQUIRE(pods.Remove(id).ok());
+  CHECK(pods.Leftovers().empty());
+}
+
 TEST_CASE("pods survive a restart of cria-runtime") {
   Pods pods;
   std::string id;
@@ -219,10 +239,6 @@ TEST_CASE("bad pod requests get their code and leak nothing") {
   grpc::Status s = pods.Run(Pods::Config("h"), nullptr, "no-such-handler");
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(s.error_message().find("no-such-handler") != std::string::npos);
-  cri::PodSandboxConfig shared = Pods::Config("shared");
-  shared.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
-      cri::POD);
-  CHECK(pods.Run(shared, nullptr).error_code() == grpc::StatusCode::UNIMPLEMENTED);
   cri::PodSandboxConfig bad_sysctl = Pods::Config("sys");
   (*bad_sysctl.mutable_linux()->mutable_sysctls())["kernel.no_such_key"] = "1";
   s = pods.Run(bad_sysctl, nullptr);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -158,7 +159,7 @@ void ContainerManager::Refresh(ContainerRecord& r) {
   }
   r.state = ContainerState::kExited;
   r.exit_code = *code;
-  r.finished_unix_nano = MtimeUnixNano(ExitDir() + "/" + r.id);
+  r.finished_unix_nano = std::max(MtimeUnixNano(ExitDir() + "/" + r.id), r.started_unix_nano);
   bool oom = OomKilled(r.cgroups_path);
   r.reason = oom ? "OOMKilled" : (*code == 0 ? "Completed" : "Error");
   r.pid = 0;
@@ -244,6 +245,7 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   prepared.namespaces.network = pod.net_ns;
   prepared.namespaces.ipc = pod.ipc_ns;
   prepared.namespaces.uts = pod.uts_ns;
+  prepared.namespaces.pid = pod.pid_ns;
   pods::PodFiles files = pods::PodFilesIn(pod.dir);
   prepared.pod_files = {files.hosts, files.resolv_conf, files.hostname,
                         pod.HostIpc() ? "/dev/shm" : files.shm};
@@ -321,6 +323,8 @@ Status ContainerManager::Start(const std::string& id) {
   request.systemd_cgroup = options_.cgroup_driver == cgroups::Driver::kSystemd;
   Result<oci::ConmonStarted> created = oci::CreateWithConmon(request);
   Status started = created.status();
+  // Taken before the start: a short container can exit before `start` returns.
+  const int64_t started_at = NowUnixNano();
   if (started.ok()) started = cli.Start(id);
   if (!started.ok()) {
     (void)cli.Delete(id, true);
@@ -334,7 +338,7 @@ Status ContainerManager::Start(const std::string& id) {
   }
   record.state = ContainerState::kRunning;
   record.pid = created->container_pid;
-  record.started_unix_nano = NowUnixNano();
+  record.started_unix_nano = started_at;
   CRIA_RETURN_IF_ERROR(Persist(record), "StartContainer");
   log::Info("container started", {{"container", id}, {"pid", record.pid}});
   return OkStatus();

@@ -54,11 +54,6 @@ Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config) {
     }
   }
   const auto& ns = config.linux().security_context().namespace_options();
-  if (ns.pid() == ::runtime::v1::POD) {
-    return Status(StatusCode::kUnimplemented,
-                  "RunPodSandbox: pods that share one PID namespace (shareProcessNamespace) "
-                  "are not supported by cria-runtime yet");
-  }
   if (ns.network() == ::runtime::v1::NODE) {
     for (const auto& [key, value] : config.linux().sysctls()) {
       if (key.rfind("net.", 0) == 0) {
@@ -72,8 +67,12 @@ Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config) {
 
 }  // namespace
 
-PodManager::PodManager(PodManagerOptions options, clients::NetworkClient& network)
-    : options_(std::move(options)), network_(network), records_(options_.state_dir + "/pods") {}
+PodManager::PodManager(PodManagerOptions options, clients::NetworkClient& network,
+                       InfraRunner* infra)
+    : options_(std::move(options)),
+      network_(network),
+      infra_(infra),
+      records_(options_.state_dir + "/pods") {}
 
 void PodManager::SetContainerHooks(std::function<Status(const std::string&)> stop_containers,
                                    std::function<Status(const std::string&)> remove_containers) {
@@ -82,8 +81,8 @@ void PodManager::SetContainerHooks(std::function<Status(const std::string&)> sto
 }
 
 Status PodManager::Init() {
-  for (const std::string& dir :
-       {options_.run_dir + "/pods", options_.ns_dir + "/ipc", options_.ns_dir + "/uts"}) {
+  for (const std::string& dir : {options_.run_dir + "/pods", options_.ns_dir + "/ipc",
+                                 options_.ns_dir + "/uts", options_.ns_dir + "/pid"}) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return ErrnoStatus(ec.value(), "create " + dir);
@@ -223,6 +222,14 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     undo.Push("remove the pod network", [this, id] { return network_.Remove(id); });
   }
   CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips), what);
+  if (record.SharesPid()) {
+    if (infra_ == nullptr) {
+      return Status(StatusCode::kUnimplemented,
+                    what + ": pods sharing one PID namespace need cria-pause, not configured");
+    }
+    CRIA_RETURN_IF_ERROR(infra_->Start(record), what);
+    undo.Push("remove the infra process", [this, &record] { return infra_->Remove(record); });
+  }
   record.state = PodState::kReady;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -249,6 +256,7 @@ std::vector<PodRecord> PodManager::List() const {
 
 Status PodManager::TearDown(PodRecord& record, bool remove) {
   if (stop_containers_) CRIA_RETURN_IF_ERROR(stop_containers_(record.id), "");
+  if (infra_ != nullptr) CRIA_RETURN_IF_ERROR(infra_->Stop(record), "");
   if (record.network_ready) {
     CRIA_RETURN_IF_ERROR(network_.Remove(record.id), "stop pod " + record.id);
     record.network_ready = false;
@@ -256,6 +264,7 @@ Status PodManager::TearDown(PodRecord& record, bool remove) {
   record.state = PodState::kNotReady;
   if (remove) {
     if (remove_containers_) CRIA_RETURN_IF_ERROR(remove_containers_(record.id), "");
+    if (infra_ != nullptr) CRIA_RETURN_IF_ERROR(infra_->Remove(record), "");
     CRIA_RETURN_IF_ERROR(UnmountShm(record.dir), "remove pod " + record.id);
     CRIA_RETURN_IF_ERROR(Unpin(record.ipc_ns), "remove pod " + record.id);
     CRIA_RETURN_IF_ERROR(Unpin(record.uts_ns), "remove pod " + record.id);

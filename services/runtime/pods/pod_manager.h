@@ -4,8 +4,8 @@
 // if a later one fails. Stop tears the network down and is idempotent; Remove removes
 // everything the pod owns and is idempotent.
 //
-// Not yet: pods that share one PID namespace between containers (they need the cria-pause
-// container) are refused with Unimplemented, saying so.
+// A pod that shares one PID namespace between its containers also gets an infra process
+// (cria-pause, infra.h) that holds the namespace.
 #pragma once
 
 #include <functional>
@@ -20,6 +20,7 @@
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
 #include "services/runtime/clients/network_client.h"
+#include "services/runtime/pods/infra.h"
 #include "services/runtime/pods/pod_record.h"
 
 namespace cria::runtime::pods {
@@ -34,7 +35,8 @@ struct PodManagerOptions {
 
 class PodManager {
  public:
-  PodManager(PodManagerOptions options, clients::NetworkClient& network);
+  // `infra` (may be null: then pods sharing a PID namespace are refused) runs cria-pause.
+  PodManager(PodManagerOptions options, clients::NetworkClient& network, InfraRunner* infra);
 
   Status Init();
   // Loads the records; pods whose run dir is gone (a reboot) become NOTREADY.
@@ -60,6 +62,7 @@ class PodManager {
 
   PodManagerOptions options_;
   clients::NetworkClient& network_;
+  InfraRunner* infra_;
   records::RecordDir records_;
   std::function<Status(const std::string&)> stop_containers_, remove_containers_;
 

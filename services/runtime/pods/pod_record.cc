@@ -31,6 +31,10 @@ bool PodRecord::HostIpc() const {
   return config.linux().security_context().namespace_options().ipc() == ::runtime::v1::NODE;
 }
 
+bool PodRecord::SharesPid() const {
+  return config.linux().security_context().namespace_options().pid() == ::runtime::v1::POD;
+}
+
 std::string ToJson(const PodRecord& r) {
   std::string config;
   (void)google::protobuf::util::MessageToJsonString(r.config, &config);
@@ -53,6 +57,9 @@ std::string ToJson(const PodRecord& r) {
   str("ipc_ns", r.ipc_ns);
   str("uts_ns", r.uts_ns);
   str("net_ns", r.net_ns);
+  str("pid_ns", r.pid_ns);
+  w.Key("infra_pid");
+  w.Int(r.infra_pid);
   w.Key("ips");
   w.StartArray();
   for (const auto& ip : r.ips) w.String(ip.c_str());
@@ -106,6 +113,11 @@ Result<PodRecord> PodFromJson(const std::string& json) {
     return Bad("network_ready");
   }
   r.network_ready = doc["network_ready"].GetBool();
+  // Added after the first records were written: optional.
+  if (doc.HasMember("pid_ns") && doc["pid_ns"].IsString()) r.pid_ns = doc["pid_ns"].GetString();
+  if (doc.HasMember("infra_pid") && doc["infra_pid"].IsInt()) {
+    r.infra_pid = doc["infra_pid"].GetInt();
+  }
   return r;
 }
 

@@ -23,6 +23,9 @@ struct PodRecord {
   std::string dir;  // <run_dir>/runtime/pods/<id>: hostname, hosts, resolv.conf, shm
   // Pinned namespaces (empty when the pod uses the host's).
   std::string ipc_ns, uts_ns, net_ns;
+  // Pods sharing one PID namespace: its pin and the infra process (cria-pause) holding it.
+  std::string pid_ns;
+  int infra_pid = 0;
   std::vector<std::string> ips;  // IPv4 first
   bool network_ready = false;    // CNI ADD done and not yet torn down
 
@@ -30,6 +33,7 @@ struct PodRecord {
   std::string ReservedName() const;
   bool HostNetwork() const;
   bool HostIpc() const;
+  bool SharesPid() const;
 };
 
 std::string ToJson(const PodRecord& record);

@@ -1,0 +1,50 @@
+// The infra process of a pod that shares one PID namespace between its containers:
+// cria-pause, run under conmon with the pod's OCI runtime, as PID 1 of a new PID namespace
+// joined by the pod's containers. Its rootfs is a directory holding only the cria-pause
+// binary (no image is pulled), and its PID namespace is pinned at <ns_dir>/pid/<pod> so it
+// can be found again after a restart of cria-runtime.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+#include "libs/status/status.h"
+#include "services/runtime/cgroups/cgroup_driver.h"
+#include "services/runtime/pods/pod_record.h"
+#include "services/runtime/spec/host_facts.h"
+
+namespace cria::runtime::pods {
+
+struct InfraOptions {
+  std::string conmon;
+  std::string pause;                            // the cria-pause binary
+  std::map<std::string, std::string> runtimes;  // handler → OCI runtime binary
+  std::string runtime_root_dir;                 // <run_dir>/runtime/oci; one subdir per handler
+  std::string exit_dir;
+  std::string ns_dir;
+  cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;
+  spec::HostFacts host;
+};
+
+class InfraRunner {
+ public:
+  explicit InfraRunner(InfraOptions options) : options_(std::move(options)) {}
+
+  // Starts the infra process of `pod` (its namespaces and dir already made) and pins its
+  // PID namespace: sets pod.pid_ns and pod.infra_pid. Undoes itself on failure.
+  Status Start(PodRecord& pod);
+  // Kills it (if running) and deletes it from the runtime; the pin stays. Idempotent.
+  Status Stop(PodRecord& pod);
+  // Stop, then unpins the PID namespace. Idempotent.
+  Status Remove(PodRecord& pod);
+
+ private:
+  std::string RootFor(const std::string& handler) const;
+  std::string InfraId(const PodRecord& pod) const { return "infra-" + pod.id.substr(0, 52); }
+
+  InfraOptions options_;
+};
+
+}  // namespace cria::runtime::pods

@@ -40,6 +40,18 @@ std::string VolumeDirName(const std::string& destination) {
   return out;
 }
 
+// A bind the runtime adds itself: private propagation, never recursive read-only.
+Bind Extra(const std::string& destination, const std::string& source, bool readonly, bool relabel,
+           bool ensure_dir) {
+  Bind b;
+  b.destination = destination;
+  b.source = source;
+  b.readonly = readonly;
+  b.relabel = relabel;
+  b.ensure_dir = ensure_dir;
+  return b;
+}
+
 Result<Bind> FromCri(const cri::Mount& m, const MountInputs& inputs) {
   const std::string& dst = m.container_path();
   if (dst.empty() || dst.front() != '/') {
@@ -185,22 +197,16 @@ Result<MountPlan> BuildMounts(const google::protobuf::RepeatedPtrField<cri::Moun
     binds.push_back(std::move(b));
   };
   const PodFiles& pod = inputs.pod_files;
-  if (!pod.hostname.empty()) {
-    add_extra({"/etc/hostname", pod.hostname, inputs.readonly_rootfs, false,
-               cri::PROPAGATION_PRIVATE, true, false});
-  }
-  if (!pod.hosts.empty()) {
-    add_extra({"/etc/hosts", pod.hosts, inputs.readonly_rootfs, false, cri::PROPAGATION_PRIVATE,
-               true, false});
-  }
+  const bool ro = inputs.readonly_rootfs;
+  if (!pod.hostname.empty()) add_extra(Extra("/etc/hostname", pod.hostname, ro, true, false));
+  if (!pod.hosts.empty()) add_extra(Extra("/etc/hosts", pod.hosts, ro, true, false));
   if (!pod.resolv_conf.empty()) {
-    add_extra({"/etc/resolv.conf", pod.resolv_conf, inputs.readonly_rootfs, false,
-               cri::PROPAGATION_PRIVATE, true, false});
+    add_extra(Extra("/etc/resolv.conf", pod.resolv_conf, ro, true, false));
   }
   if (inputs.host_ipc) {
-    add_extra({"/dev/shm", "/dev/shm", false, false, cri::PROPAGATION_PRIVATE, false, false});
+    add_extra(Extra("/dev/shm", "/dev/shm", false, false, false));
   } else if (!pod.shm.empty()) {
-    add_extra({"/dev/shm", pod.shm, false, false, cri::PROPAGATION_PRIVATE, true, false});
+    add_extra(Extra("/dev/shm", pod.shm, false, true, false));
   }
   if (!inputs.volumes_dir.empty()) {
     std::vector<std::string> volumes;
@@ -211,8 +217,7 @@ Result<MountPlan> BuildMounts(const google::protobuf::RepeatedPtrField<cri::Moun
     volumes.erase(std::unique(volumes.begin(), volumes.end()), volumes.end());
     for (const std::string& v : volumes) {
       if (v == "/") continue;
-      add_extra({v, inputs.volumes_dir + "/" + VolumeDirName(v), false, false,
-                 cri::PROPAGATION_PRIVATE, true, true});
+      add_extra(Extra(v, inputs.volumes_dir + "/" + VolumeDirName(v), false, true, true));
     }
   }
 

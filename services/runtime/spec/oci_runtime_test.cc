@@ -163,6 +163,25 @@ void RunsAContainer(const std::string& runtime) {
   CHECK(out.out == "ok\nspec-test\n");
 }
 
+// A seccomp filter without no_new_privs needs CAP_SYS_ADMIN when it is loaded: the OCI
+// runtime must load it before it drops to the container's user.
+void FiltersAnUnprivilegedUser(const std::string& runtime) {
+  Bundle bundle;
+  cri::ContainerConfig config =
+      Container({"/bin/sh", "-c", "id -u; unshare -U true || echo denied"});
+  config.mutable_linux()->mutable_security_context()->mutable_run_as_user()->set_value(1000);
+  const std::string id = Id(runtime, "user");
+  auto spec = GenerateContainerSpec(config, Pod(), {}, Prepared(bundle, id), RealHost(),
+                                    SystemHostLookup());
+  REQUIRE(spec.ok());
+  REQUIRE_FALSE(spec->spec.process.no_new_privileges);
+  WriteConfig(bundle, spec->spec);
+  process::Outcome out = Run(runtime, bundle, id);
+  INFO(out.Describe() << "\nstdout: " << out.out << "\nstderr: " << out.err);
+  CHECK(out.Succeeded());
+  CHECK(out.out == "1000\ndenied\n");
+}
+
 void SeccompDeniesUnshare(const std::string& runtime) {
   for (bool confined : {true, false}) {
     Bundle bundle;
@@ -268,6 +287,7 @@ TEST_CASE("runc runs a generated spec", "[root]") {
   if (!CanRun("runc")) return;
   SECTION("echo") { RunsAContainer("runc"); }
   SECTION("seccomp") { SeccompDeniesUnshare("runc"); }
+  SECTION("seccomp for a non-root user") { FiltersAnUnprivilegedUser("runc"); }
   SECTION("security context") { AppliesSecurityContext("runc"); }
   SECTION("pause") { RunsThePauseSpec("runc"); }
 }
@@ -277,6 +297,7 @@ TEST_CASE("crun runs a generated spec", "[root]") {
   REQUIRE(MakeCgroupsUsableByCrun());
   SECTION("echo") { RunsAContainer("crun"); }
   SECTION("seccomp") { SeccompDeniesUnshare("crun"); }
+  SECTION("seccomp for a non-root user") { FiltersAnUnprivilegedUser("crun"); }
   SECTION("security context") { AppliesSecurityContext("crun"); }
   SECTION("pause") { RunsThePauseSpec("crun"); }
 }

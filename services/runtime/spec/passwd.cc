@@ -52,6 +52,14 @@ std::optional<uint32_t> ParseId(std::string_view text) {
   return static_cast<uint32_t>(value);
 }
 
+Result<uint32_t> IdFromCri(int64_t value, const char* field) {
+  if (value < 0 || value >= int64_t{std::numeric_limits<uint32_t>::max()}) {
+    return Status(StatusCode::kInvalidArgument,
+                  std::string(field) + " " + std::to_string(value) + " is not a valid id");
+  }
+  return static_cast<uint32_t>(value);
+}
+
 std::vector<PasswdEntry> ParsePasswd(std::string_view text) {
   std::vector<PasswdEntry> out;
   for (std::string_view line : Lines(text)) {

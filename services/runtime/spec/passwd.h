@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "libs/status/status.h"
+
 namespace cria::runtime::spec {
 
 struct PasswdEntry {
@@ -29,5 +31,9 @@ std::vector<GroupEntry> ParseGroup(std::string_view text);
 // `text` as a decimal uid/gid ("0" to "4294967294"); nullopt if it is anything else
 // (including 4294967295, which is (uid_t)-1, "no id").
 std::optional<uint32_t> ParseId(std::string_view text);
+
+// A CRI int64 uid or gid as an id; InvalidArgument naming `field` when it is negative or
+// not below 4294967295.
+Result<uint32_t> IdFromCri(int64_t value, const char* field);
 
 }  // namespace cria::runtime::spec

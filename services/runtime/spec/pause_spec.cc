@@ -9,6 +9,7 @@
 #include "services/runtime/spec/masked_paths.h"
 #include "services/runtime/spec/mounts.h"
 #include "services/runtime/spec/namespaces.h"
+#include "services/runtime/spec/passwd.h"
 #include "services/runtime/spec/seccomp.h"
 #include "services/runtime/spec/sysctls.h"
 
@@ -16,14 +17,6 @@ namespace cria::runtime::spec {
 namespace {
 
 namespace cri = ::runtime::v1;
-
-Result<uint32_t> Id(int64_t value, const char* field) {
-  if (value < 0 || value >= 4294967295LL) {
-    return Status(StatusCode::kInvalidArgument,
-                  std::string(field) + " " + std::to_string(value) + " is not a valid id");
-  }
-  return static_cast<uint32_t>(value);
-}
 
 }  // namespace
 
@@ -56,7 +49,6 @@ Result<GeneratedPauseSpec> GeneratePauseSpec(const cri::PodSandboxConfig& pod,
   Process& process = spec.process;
   process.args = prepared.args;
   process.env = {kDefaultPath};
-  process.cwd = "/";
   if (security.has_run_as_group() && !security.has_run_as_user()) {
     return Status(StatusCode::kInvalidArgument,
                   "pod run_as_group is only valid together with run_as_user");
@@ -64,12 +56,13 @@ Result<GeneratedPauseSpec> GeneratePauseSpec(const cri::PodSandboxConfig& pod,
   process.user.uid = kPauseUid;
   process.user.gid = kPauseUid;
   if (security.has_run_as_user()) {
-    CRIA_ASSIGN_OR_RETURN(process.user.uid, Id(security.run_as_user().value(), "run_as_user"), "");
+    CRIA_ASSIGN_OR_RETURN(process.user.uid,
+                          IdFromCri(security.run_as_user().value(), "run_as_user"), "");
     process.user.gid = 0;
   }
   if (security.has_run_as_group()) {
-    CRIA_ASSIGN_OR_RETURN(process.user.gid, Id(security.run_as_group().value(), "run_as_group"),
-                          "");
+    CRIA_ASSIGN_OR_RETURN(process.user.gid,
+                          IdFromCri(security.run_as_group().value(), "run_as_group"), "");
   }
   process.user.additional_gids = {process.user.gid};
   process.no_new_privileges = true;

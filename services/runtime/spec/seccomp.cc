@@ -39,7 +39,7 @@ Result<SeccompChoice> ChooseSeccomp(bool has_seccomp, const cri::SecurityProfile
   if (p == "runtime/default" || p == "docker/default") {
     return SeccompChoice{SeccompChoice::Kind::kRuntimeDefault, ""};
   }
-  if (p.rfind("localhost/", 0) == 0) return Localhost(p.substr(std::string("localhost").size()));
+  if (p.rfind("localhost/", 0) == 0) return Localhost(p.substr(std::string("localhost/").size()));
   return Status(StatusCode::kInvalidArgument, "unknown seccomp profile \"" + p + "\"");
 }
 

@@ -45,10 +45,10 @@ class Accounts {
   std::optional<std::vector<GroupEntry>> groups_;
 };
 
-Status UnknownName(const char* what, const std::string& name, const std::string& image_name) {
+Status UnknownName(const char* what, const char* file, const std::string& name,
+                   const std::string& image_name) {
   return Status(StatusCode::kInvalidArgument,
-                std::string(what) + " \"" + name + "\" not found in /etc/" +
-                    (std::string(what) == "user" ? "passwd" : "group") + " of image " +
+                std::string(what) + " \"" + name + "\" not found in " + file + " of image " +
                     (image_name.empty() ? std::string("(unnamed)") : image_name));
 }
 
@@ -77,7 +77,7 @@ Result<Identity> LookUpUser(Accounts& accounts, const std::string& user,
   }
   auto it = std::find_if(users->begin(), users->end(),
                          [&](const PasswdEntry& e) { return e.name == user; });
-  if (it == users->end()) return UnknownName("user", user, image_name);
+  if (it == users->end()) return UnknownName("user", "/etc/passwd", user, image_name);
   id.uid = it->uid;
   id.gid = it->gid;
   id.name = it->name;
@@ -91,20 +91,12 @@ Result<uint32_t> LookUpGroup(Accounts& accounts, const std::string& group,
                         "resolve group \"" + group + "\"");
   auto it = std::find_if(groups->begin(), groups->end(),
                          [&](const GroupEntry& e) { return e.name == group; });
-  if (it == groups->end()) return UnknownName("group", group, image_name);
+  if (it == groups->end()) return UnknownName("group", "/etc/group", group, image_name);
   return it->gid;
 }
 
 void AddUnique(std::vector<uint32_t>* gids, uint32_t gid) {
   if (std::find(gids->begin(), gids->end(), gid) == gids->end()) gids->push_back(gid);
-}
-
-Result<uint32_t> ToId(int64_t value, const char* field) {
-  if (value < 0 || value >= 4294967295LL) {
-    return Status(StatusCode::kInvalidArgument,
-                  std::string(field) + " " + std::to_string(value) + " is not a valid id");
-  }
-  return static_cast<uint32_t>(value);
 }
 
 }  // namespace
@@ -129,7 +121,8 @@ Result<User> ResolveUser(const cri::LinuxContainerSecurityContext& security,
     CRIA_ASSIGN_OR_RETURN(id, LookUpUser(accounts, security.run_as_username(), image_name),
                           "run_as_username");
   } else if (has_uid) {
-    CRIA_ASSIGN_OR_RETURN(uint32_t uid, ToId(security.run_as_user().value(), "run_as_user"), "");
+    CRIA_ASSIGN_OR_RETURN(uint32_t uid, IdFromCri(security.run_as_user().value(), "run_as_user"),
+                          "");
     CRIA_ASSIGN_OR_RETURN(id, LookUpUser(accounts, std::to_string(uid), image_name), "run_as_user");
   } else if (!image_user.empty()) {
     const size_t colon = image_user.find(':');
@@ -152,7 +145,7 @@ Result<User> ResolveUser(const cri::LinuxContainerSecurityContext& security,
     CRIA_ASSIGN_OR_RETURN(id, LookUpUser(accounts, "0", image_name), "default user");
   }
   if (security.has_run_as_group()) {
-    CRIA_ASSIGN_OR_RETURN(id.gid, ToId(security.run_as_group().value(), "run_as_group"), "");
+    CRIA_ASSIGN_OR_RETURN(id.gid, IdFromCri(security.run_as_group().value(), "run_as_group"), "");
   }
 
   User out;
@@ -175,7 +168,7 @@ Result<User> ResolveUser(const cri::LinuxContainerSecurityContext& security,
                       std::to_string(security.supplemental_groups_policy()));
   }
   for (int64_t gid : security.supplemental_groups()) {
-    CRIA_ASSIGN_OR_RETURN(uint32_t id32, ToId(gid, "supplemental group"), "");
+    CRIA_ASSIGN_OR_RETURN(uint32_t id32, IdFromCri(gid, "supplemental group"), "");
     AddUnique(&out.additional_gids, id32);
   }
   return out;

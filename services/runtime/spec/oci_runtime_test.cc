@@ -267,6 +267,34 @@ void AppliesSecurityContext(const std::string& runtime) {
         "CapEff:\t0000000000000000\n1\n67108864\n");
 }
 
+// Privileged: every capability the runtime holds (not more: this machine lacks
+// CAP_SYS_RESOURCE), the host's devices, no seccomp.
+void RunsAPrivilegedContainer(const std::string& runtime) {
+  Bundle bundle;
+  cri::ContainerConfig config = Container(
+      {"/bin/sh", "-c", "grep CapEff /proc/self/status; test -c /dev/null && echo devices"});
+  config.mutable_linux()->mutable_security_context()->set_privileged(true);
+  cri::PodSandboxConfig pod = Pod();
+  pod.mutable_linux()->mutable_security_context()->set_privileged(true);
+  const std::string id = Id(runtime, "privileged");
+  HostFacts host = RealHost();
+  auto spec =
+      GenerateContainerSpec(config, pod, {}, Prepared(bundle, id), host, SystemHostLookup());
+  REQUIRE(spec.ok());
+  CHECK(spec->spec.linux.seccomp_json.empty());
+  WriteConfig(bundle, spec->spec);
+  process::Outcome out = Run(runtime, bundle, id);
+  INFO(out.Describe() << "\nstdout: " << out.out << "\nstderr: " << out.err);
+  CHECK(out.Succeeded());
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  std::string bounding;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapBnd:", 0) == 0) bounding = line.substr(7);
+  }
+  CHECK(out.out == "CapEff:" + bounding + "\ndevices\n");
+}
+
 void RunsThePauseSpec(const std::string& runtime) {
   Bundle bundle;
   PreparedPause prepared;
@@ -289,6 +317,7 @@ TEST_CASE("runc runs a generated spec", "[root]") {
   SECTION("seccomp") { SeccompDeniesUnshare("runc"); }
   SECTION("seccomp for a non-root user") { FiltersAnUnprivilegedUser("runc"); }
   SECTION("security context") { AppliesSecurityContext("runc"); }
+  SECTION("privileged") { RunsAPrivilegedContainer("runc"); }
   SECTION("pause") { RunsThePauseSpec("runc"); }
 }
 
@@ -299,6 +328,7 @@ TEST_CASE("crun runs a generated spec", "[root]") {
   SECTION("seccomp") { SeccompDeniesUnshare("crun"); }
   SECTION("seccomp for a non-root user") { FiltersAnUnprivilegedUser("crun"); }
   SECTION("security context") { AppliesSecurityContext("crun"); }
+  SECTION("privileged") { RunsAPrivilegedContainer("crun"); }
   SECTION("pause") { RunsThePauseSpec("crun"); }
 }
 

@@ -7,6 +7,7 @@
 #include "libs/process/process.h"
 #include "libs/rpc/client.h"
 #include "services/runtime/cgroups/cgroup_driver.h"
+#include "services/runtime/cgroups/conmon_cgroup.h"
 #include "services/runtime/clients/dependencies.h"
 #include "services/runtime/clients/image_storage_client.h"
 #include "services/runtime/clients/network_client.h"
@@ -74,6 +75,11 @@ int main(int argc, char** argv) {
   }
   const auto cgroup_driver = cria::runtime::cgroups::ResolveDriver(cfg.runtime.cgroup_driver);
   const std::string conmon = FindHelper("conmon");
+  auto conmon_cgroup = cria::runtime::cgroups::PrepareConmonCgroup();
+  if (!conmon_cgroup.ok()) {
+    cria::log::Error("cannot prepare conmon's cgroup", {{"error", conmon_cgroup.status()}});
+    return 1;
+  }
 
   pods::InfraOptions infra_options;
   infra_options.conmon = conmon;
@@ -83,6 +89,7 @@ int main(int argc, char** argv) {
   infra_options.exit_dir = run_dir + "/exits";
   infra_options.ns_dir = cfg.common.run_dir + "/ns";
   infra_options.cgroup_driver = cgroup_driver;
+  infra_options.conmon_cgroup_procs = *conmon_cgroup;
   infra_options.host = *host;
   pods::InfraRunner infra(infra_options);
 
@@ -110,6 +117,7 @@ int main(int argc, char** argv) {
   container_options.run_dir = run_dir;
   container_options.conmon = conmon;
   container_options.cgroup_driver = cgroup_driver;
+  container_options.conmon_cgroup_procs = *conmon_cgroup;
   container_options.runtimes = runtimes;
   container_options.host = *host;
   containers::ContainerManager container_manager(container_options, pod_manager, images, storage);

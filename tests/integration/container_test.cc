@@ -230,6 +230,18 @@ TEST_CASE("stop: SIGTERM within the timeout, SIGKILL when it is ignored; exec") 
   REQUIRE(c.Start(polite).ok());
   REQUIRE(c.Start(stubborn).ok());
   CHECK(c.Status(polite).state() == cri::CONTAINER_RUNNING);
+  {  // conmon lives outside cria-runtime's cgroup (systemd's hierarchy), so a restart of
+     // the unit never takes it down.
+    std::ifstream pidfile(c.stack.run_dir() + "/runtime/containers/" + polite + "/conmon.pid");
+    pid_t conmon = 0;
+    pidfile >> conmon;
+    REQUIRE(conmon > 0);
+    std::string cgroups = ReadAll("/proc/" + std::to_string(conmon) + "/cgroup");
+    INFO(cgroups);
+    CHECK(cgroups.find("/cria-conmon\n") != std::string::npos);
+    CHECK(ReadAll("/proc/" + std::to_string(c.stack.Pid("runtime")) + "/cgroup")
+              .find("/cria-conmon") == std::string::npos);
+  }
 
   grpc::Status s;
   cri::ExecSyncResponse out = c.Exec(polite, {"sh", "-c", "echo in; echo err >&2; exit 4"}, 10, &s);

@@ -146,12 +146,17 @@ Status ContainerManager::Persist(const ContainerRecord& record) {
 }
 
 void ContainerManager::Refresh(ContainerRecord& r) {
-  if (r.state != ContainerState::kRunning) return;
+  if (r.state != ContainerState::kRunning && r.state != ContainerState::kUnknown) return;
   Result<int> code = oci::ReadExitCode(ExitDir(), r.id);
   if (!code.ok()) {
-    // No exit file: running, unless the process is gone without one (conmon killed).
-    if (r.pid > 0 && ::kill(r.pid, 0) != 0 && errno == ESRCH) {
-      r.state = ContainerState::kUnknown;
+    // No exit file yet. Running while the process or its conmon (which writes the file
+    // right after the exit) is alive; UNKNOWN when both are gone without one.
+    auto alive = [](pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); };
+    pid_t conmon = 0;
+    std::ifstream(r.bundle + "/conmon.pid") >> conmon;
+    bool running = alive(r.pid) || alive(conmon);
+    r.state = running ? ContainerState::kRunning : ContainerState::kUnknown;
+    if (!running) {
       r.reason = "Unknown";
       r.message = "the container's process and its conmon are gone without an exit code";
     }
@@ -321,6 +326,7 @@ Status ContainerManager::Start(const std::string& id) {
   request.stdin = record.config.stdin();
   request.stdin_once = record.config.stdin_once();
   request.systemd_cgroup = options_.cgroup_driver == cgroups::Driver::kSystemd;
+  request.conmon_cgroup_procs = options_.conmon_cgroup_procs;
   Result<oci::ConmonStarted> created = oci::CreateWithConmon(request);
   Status started = created.status();
   // Taken before the start: a short container can exit before `start` returns.

@@ -82,6 +82,7 @@ Status InfraRunner::Start(PodRecord& pod) {
   request.socket_dir = bundle;
   request.conmon_pidfile = bundle + "/conmon.pid";
   request.systemd_cgroup = options_.cgroup_driver == cgroups::Driver::kSystemd;
+  request.conmon_cgroup_procs = options_.conmon_cgroup_procs;
   CRIA_ASSIGN_OR_RETURN(oci::ConmonStarted started, oci::CreateWithConmon(request), what);
   Status s = cli.Start(id);
   const std::string pin = options_.ns_dir + "/pid/" + pod.id;

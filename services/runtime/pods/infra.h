@@ -25,6 +25,7 @@ struct InfraOptions {
   std::string exit_dir;
   std::string ns_dir;
   cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;
+  std::string conmon_cgroup_procs;  // see cgroups/conmon_cgroup.h
   spec::HostFacts host;
 };
 

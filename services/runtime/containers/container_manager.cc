@@ -209,10 +209,12 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
                         what);
   record.image_id = image.id();
   record.stop_signal = image.config().stop_signal();
-  const bool read_only = config.linux().security_context().readonly_rootfs();
+  // Mounted writable even for a readonly_rootfs container: the OCI runtime creates the
+  // mount points the image lacks (/proc, /sys, volume targets) and only then makes the
+  // rootfs read-only (root.readonly in the spec), as with containerd and CRI-O.
   CRIA_ASSIGN_OR_RETURN(
-      record.rootfs, storage_.CreateAndMount(record.id, image.top_layer(), read_only, image.id()),
-      what);
+      record.rootfs,
+      storage_.CreateAndMount(record.id, image.top_layer(), /*read_only=*/false, image.id()), what);
   const std::string id = record.id;
   undo.Push("remove the rootfs", [this, id] { return storage_.Remove(id); });
 

@@ -13,6 +13,7 @@
 #include "libs/ids/random_id.h"
 #include "libs/log/log.h"
 #include "libs/records/atomic_file.h"
+#include "libs/records/small_file.h"
 #include "libs/undo/undo_stack.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -21,6 +22,7 @@
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/container_spec.h"
+#include "services/runtime/spec/propagation.h"
 #include "services/runtime/spec/resources.h"
 #include "services/runtime/spec/spec_json.h"
 
@@ -58,6 +60,23 @@ bool OomKilled(const std::string& cgroups_path) {
     }
   }
   return false;
+}
+
+// Whether the host mounts of bind sources allow the propagation their CRI mounts ask for.
+// runc does not check: an rshared bind of a source on a private mount is accepted and
+// simply never propagates, so a BIDIRECTIONAL volume would silently act as a private one.
+Status CheckPropagation(const std::vector<spec::PropagationCheck>& checks) {
+  if (checks.empty()) return OkStatus();
+  CRIA_ASSIGN_OR_RETURN(std::string mountinfo,
+                        records::ReadSmallFile("/proc/self/mountinfo", 16 << 20), "");
+  for (spec::PropagationCheck check : checks) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(check.host_path, ec);
+    if (ec) return ErrnoStatus(ec.value(), "resolve the mount source " + check.host_path);
+    check.host_path = real;
+    CRIA_RETURN_IF_ERROR(spec::CheckPropagation(check, mountinfo), "");
+  }
+  return OkStatus();
 }
 
 Status CheckName(const ::runtime::v1::ContainerConfig& config) {
@@ -265,6 +284,7 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
     fs::create_directories(dir, ec);
     if (ec) return ErrnoStatus(ec.value(), what + ": create the mount source " + dir);
   }
+  CRIA_RETURN_IF_ERROR(CheckPropagation(generated.propagation_checks), what);
   record.cgroups_path = generated.spec.linux.cgroups_path;
   CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
   CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600), what);

@@ -62,6 +62,15 @@ bool OomKilled(const std::string& cgroups_path) {
   return false;
 }
 
+pid_t ReadPidFile(const std::string& path) {
+  std::ifstream in(path);
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
+}
+
+bool Gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
+
 // Whether the host mounts of bind sources allow the propagation their CRI mounts ask for.
 // runc does not check: an rshared bind of a source on a private mount is accepted and
 // simply never propagates, so a BIDIRECTIONAL volume would silently act as a private one.
@@ -167,13 +176,18 @@ void ContainerManager::Refresh(ContainerRecord& r) {
   if (r.state != ContainerState::kRunning) return;
   Result<int> code = oci::ReadExitCode(ExitDir(), r.id);
   if (!code.ok()) {
-    // No exit file: running, unless the process is gone without one (conmon killed).
-    if (r.pid > 0 && ::kill(r.pid, 0) != 0 && errno == ESRCH) {
+    // No exit file: running, or exited a moment ago (conmon writes the file after it has
+    // reaped the process). Lost only when conmon is gone too and the file is still not
+    // there; conmon's pid, not the container's, tells.
+    const pid_t conmon = ReadPidFile(r.bundle + "/conmon.pid");
+    if (!Gone(conmon > 0 ? conmon : r.pid)) return;
+    code = oci::ReadExitCode(ExitDir(), r.id);
+    if (!code.ok()) {
       r.state = ContainerState::kUnknown;
       r.reason = "Unknown";
       r.message = "the container's process and its conmon are gone without an exit code";
+      return;
     }
-    return;
   }
   r.state = ContainerState::kExited;
   r.exit_code = *code;

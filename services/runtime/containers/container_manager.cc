@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -191,7 +192,9 @@ void ContainerManager::Refresh(ContainerRecord& r) {
   }
   r.state = ContainerState::kExited;
   r.exit_code = *code;
-  r.finished_unix_nano = MtimeUnixNano(ExitDir() + "/" + r.id);
+  // File times come from the kernel's coarse clock, which may lag the one started_at was
+  // read from by a tick: never report an exit before the start.
+  r.finished_unix_nano = std::max(MtimeUnixNano(ExitDir() + "/" + r.id), r.started_unix_nano);
   bool oom = OomKilled(r.cgroups_path);
   r.reason = oom ? "OOMKilled" : (*code == 0 ? "Completed" : "Error");
   r.pid = 0;
@@ -357,6 +360,9 @@ Status ContainerManager::Start(const std::string& id) {
   request.systemd_cgroup = options_.cgroup_driver == cgroups::Driver::kSystemd;
   Result<oci::ConmonStarted> created = oci::CreateWithConmon(request);
   Status started = created.status();
+  // Taken before `runc start`: a short-lived process can exit (and conmon write its exit
+  // file) before the call returns.
+  const int64_t start_requested = NowUnixNano();
   if (started.ok()) started = cli.Start(id);
   if (!started.ok()) {
     (void)cli.Delete(id, true);
@@ -370,7 +376,7 @@ Status ContainerManager::Start(const std::string& id) {
   }
   record.state = ContainerState::kRunning;
   record.pid = created->container_pid;
-  record.started_unix_nano = NowUnixNano();
+  record.started_unix_nano = start_requested;
   CRIA_RETURN_IF_ERROR(Persist(record), "StartContainer");
   log::Info("container started", {{"container", id}, {"pid", record.pid}});
   return OkStatus();

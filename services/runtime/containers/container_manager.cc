@@ -14,6 +14,7 @@
 #include "libs/ids/random_id.h"
 #include "libs/log/log.h"
 #include "libs/records/atomic_file.h"
+#include "libs/records/small_file.h"
 #include "libs/undo/undo_stack.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -22,6 +23,7 @@
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/container_spec.h"
+#include "services/runtime/spec/propagation.h"
 #include "services/runtime/spec/resources.h"
 #include "services/runtime/spec/spec_json.h"
 
@@ -59,6 +61,32 @@ bool OomKilled(const std::string& cgroups_path) {
     }
   }
   return false;
+}
+
+pid_t ReadPidFile(const std::string& path) {
+  std::ifstream in(path);
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
+}
+
+bool Gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Whether the host mounts of bind sources allow the propagation their CRI mounts ask for.
+// runc does not check: an rshared bind of a source on a private mount is accepted and
+// simply never propagates, so a BIDIRECTIONAL volume would silently act as a private one.
+Status CheckPropagation(const std::vector<spec::PropagationCheck>& checks) {
+  if (checks.empty()) return OkStatus();
+  CRIA_ASSIGN_OR_RETURN(std::string mountinfo,
+                        records::ReadSmallFile("/proc/self/mountinfo", 16 << 20), "");
+  for (spec::PropagationCheck check : checks) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(check.host_path, ec);
+    if (ec) return ErrnoStatus(ec.value(), "resolve the mount source " + check.host_path);
+    check.host_path = real;
+    CRIA_RETURN_IF_ERROR(spec::CheckPropagation(check, mountinfo), "");
+  }
+  return OkStatus();
 }
 
 Status CheckName(const ::runtime::v1::ContainerConfig& config) {
@@ -149,21 +177,23 @@ void ContainerManager::Refresh(ContainerRecord& r) {
   if (r.state != ContainerState::kRunning && r.state != ContainerState::kUnknown) return;
   Result<int> code = oci::ReadExitCode(ExitDir(), r.id);
   if (!code.ok()) {
-    // No exit file yet. Running while the process or its conmon (which writes the file
-    // right after the exit) is alive; UNKNOWN when both are gone without one.
-    auto alive = [](pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); };
-    pid_t conmon = 0;
-    std::ifstream(r.bundle + "/conmon.pid") >> conmon;
-    bool running = alive(r.pid) || alive(conmon);
-    r.state = running ? ContainerState::kRunning : ContainerState::kUnknown;
-    if (!running) {
+    // No exit file: running, or exited a moment ago (conmon writes the file after it has
+    // reaped the process). Lost only when conmon is gone too and the file is still not
+    // there; conmon's pid, not the container's, tells.
+    const pid_t conmon = ReadPidFile(r.bundle + "/conmon.pid");
+    if (!Gone(conmon > 0 ? conmon : r.pid)) return;
+    code = oci::ReadExitCode(ExitDir(), r.id);
+    if (!code.ok()) {
+      r.state = ContainerState::kUnknown;
       r.reason = "Unknown";
       r.message = "the container's process and its conmon are gone without an exit code";
+      return;
     }
-    return;
   }
   r.state = ContainerState::kExited;
   r.exit_code = *code;
+  // File times come from the kernel's coarse clock, which may lag the one started_at was
+  // read from by a tick: never report an exit before the start.
   r.finished_unix_nano = std::max(MtimeUnixNano(ExitDir() + "/" + r.id), r.started_unix_nano);
   bool oom = OomKilled(r.cgroups_path);
   r.reason = oom ? "OOMKilled" : (*code == 0 ? "Completed" : "Error");
@@ -215,10 +245,12 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
                         what);
   record.image_id = image.id();
   record.stop_signal = image.config().stop_signal();
-  const bool read_only = config.linux().security_context().readonly_rootfs();
+  // Mounted writable even for a readonly_rootfs container: the OCI runtime creates the
+  // mount points the image lacks (/proc, /sys, volume targets) and only then makes the
+  // rootfs read-only (root.readonly in the spec), as with containerd and CRI-O.
   CRIA_ASSIGN_OR_RETURN(
-      record.rootfs, storage_.CreateAndMount(record.id, image.top_layer(), read_only, image.id()),
-      what);
+      record.rootfs,
+      storage_.CreateAndMount(record.id, image.top_layer(), /*read_only=*/false, image.id()), what);
   const std::string id = record.id;
   undo.Push("remove the rootfs", [this, id] { return storage_.Remove(id); });
 
@@ -270,6 +302,7 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
     fs::create_directories(dir, ec);
     if (ec) return ErrnoStatus(ec.value(), what + ": create the mount source " + dir);
   }
+  CRIA_RETURN_IF_ERROR(CheckPropagation(generated.propagation_checks), what);
   record.cgroups_path = generated.spec.linux.cgroups_path;
   CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
   CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600), what);

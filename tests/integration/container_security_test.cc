@@ -1,0 +1,630 @@
+// Security contexts, resources, mounts and logs of containers through the CRI, with every
+// real part (registry, image, storage, network, runtime, conmon, runc): users and groups,
+// a read-only rootfs, capabilities and privileged containers, seccomp, the OOM killer,
+// bind mounts and their propagation, UpdateContainerResources and ReopenContainerLog.
+// After every test nothing may be left: mounts, conmon or container processes, cgroups
+// under the pods' cgroup parent (CriCluster::CheckClean).
+//
+// Host facts this test was written on (and checks rather than assumes): cgroup v1 with a
+// v2 hierarchy holding hugetlb at /sys/fs/cgroup/unified, no CAP_SYS_RESOURCE in the
+// bounding set, a private "/", runc 1.1, crun 1.8 (which refuses that cgroup layout).
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cri/runtime/v1/cri_api.h"
+#include "tests/support/cri_cluster.h"
+
+namespace cria::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace cri = ::runtime::v1;
+namespace it = image::testing;
+using namespace std::chrono_literals;
+
+constexpr int kCapSysResource = 24;
+constexpr uint64_t kMiB = 1 << 20;
+
+// Its own subnet and bridge prefix, so it may run beside container_test.
+CriClusterOptions SecurityOptions() {
+  CriClusterOptions options;
+  options.subnet_prefix = "10.228";
+  options.bridge_prefix = "crs";
+  // "app" is also a member of group staff (50): a supplementary group from /etc/group.
+  it::LayerSpec groups;
+  groups.created_by = "groups with members";
+  groups.Dir("etc").File("etc/group",
+                         "root:x:0:\n"
+                         "staff:x:50:app\n"
+                         "app:x:1000:\n"
+                         "nobody:x:65534:\n");
+  options.extra_layers.push_back(std::move(groups));
+  return options;
+}
+
+struct Cluster : CriCluster {
+  Cluster() : CriCluster(SecurityOptions()) {}
+  ~Cluster() {
+    if (std::uncaught_exceptions() == 0) CheckClean();
+  }
+
+  // ExecSync of a shell script, which must reach the container.
+  cri::ExecSyncResponse Sh(const std::string& id, const std::string& script) {
+    grpc::Status s;
+    cri::ExecSyncResponse out = Exec(id, {"sh", "-c", script}, 30, &s);
+    INFO("exec " << script << ": " << s.error_message());
+    REQUIRE(s.ok());
+    return out;
+  }
+  // A container that only sleeps, killed (StopContainer with no grace) at the end.
+  std::string Sleeper(const std::string& pod, const std::string& name,
+                      const ContainerEdit& edit = {}) {
+    return Run(pod, name, {"sleep", "100000"}, edit);
+  }
+};
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::set<std::string> Words(const std::string& s) {
+  std::istringstream in(s);
+  std::set<std::string> out;
+  for (std::string w; in >> w;) out.insert(w);
+  return out;
+}
+
+// The hex mask of a "Cap...:" line of /proc/<pid>/status text.
+uint64_t CapMask(const std::string& status, const std::string& field) {
+  size_t at = status.find(field + ":");
+  REQUIRE(at != std::string::npos);
+  return std::stoull(status.substr(at + field.size() + 1), nullptr, 16);
+}
+
+uint64_t Bits(std::initializer_list<int> caps) {
+  uint64_t mask = 0;
+  for (int cap : caps) mask |= uint64_t{1} << cap;
+  return mask;
+}
+
+// The default set of DESIGN.md section 10: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID
+// SETUID SETPCAP NET_BIND_SERVICE.
+const uint64_t kDefaultCaps = Bits({0, 1, 3, 4, 5, 6, 7, 8, 10});
+
+// Polls a file until it contains `needle` (at most `limit`); its content.
+std::string WaitForText(const std::string& path, const std::string& needle,
+                        std::chrono::milliseconds limit = 10s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  std::string text = FileText(path);
+  while (text.find(needle) == std::string::npos && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(50ms);
+    text = FileText(path);
+  }
+  return text;
+}
+
+void SetUser(cri::ContainerConfig& c, int64_t uid) {
+  c.mutable_linux()->mutable_security_context()->mutable_run_as_user()->set_value(uid);
+}
+
+TEST_CASE("users: run_as_user, run_as_username from the image, groups") {
+  Cluster c;
+  const std::string pod = c.RunPod("users");
+
+  // uid 1000 is "app" in the image's /etc/passwd: its gid (1000) and groups come from there.
+  std::string uid = c.Run(pod, "uid", {"sh", "-c", "echo uid=$(id -u) gid=$(id -g); sleep 100000"},
+                          [](cri::ContainerConfig& cfg) { SetUser(cfg, 1000); });
+  std::string log = WaitForText(c.LogDir("users") + "/uid/0.log", "uid=");
+  INFO(log);
+  CHECK(log.find(" stdout F uid=1000 gid=1000\n") != std::string::npos);
+  CHECK(c.Sh(uid, "id -u").stdout() == "1000\n");  // exec runs as the container's user
+  CHECK(c.Sh(uid, "id -g").stdout() == "1000\n");
+  CHECK(Words(c.Sh(uid, "id -G").stdout()) == std::set<std::string>{"1000", "50"});
+  CHECK(c.Sh(uid, "touch /root/x").exit_code() != 0);  // /root is 0700 root
+
+  // run_as_username: the name is looked up in the image's /etc/passwd.
+  std::string name = c.Sleeper(pod, "name", [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_run_as_username("app");
+  });
+  CHECK(c.Sh(name, "id -u").stdout() == "1000\n");
+  CHECK(c.Sh(name, "id -g").stdout() == "1000\n");
+  CHECK(c.Sh(name, "id -un").stdout() == "app\n");
+
+  // run_as_group and supplemental groups; Merge keeps the /etc/group memberships.
+  std::string merged = c.Sleeper(pod, "merged", [](cri::ContainerConfig& cfg) {
+    SetUser(cfg, 1000);
+    auto* sc = cfg.mutable_linux()->mutable_security_context();
+    sc->mutable_run_as_group()->set_value(2000);
+    sc->add_supplemental_groups(1234);
+  });
+  CHECK(c.Sh(merged, "id -g").stdout() == "2000\n");
+  CHECK(Words(c.Sh(merged, "id -G").stdout()) == std::set<std::string>{"2000", "50", "1234"});
+  // Strict: only what the request names.
+  std::string strict = c.Sleeper(pod, "strict", [](cri::ContainerConfig& cfg) {
+    SetUser(cfg, 1000);
+    auto* sc = cfg.mutable_linux()->mutable_security_context();
+    sc->add_supplemental_groups(1234);
+    sc->set_supplemental_groups_policy(cri::SupplementalGroupsPolicy::Strict);
+  });
+  CHECK(Words(c.Sh(strict, "id -G").stdout()) == std::set<std::string>{"1000", "1234"});
+
+  // A uid the image does not list: gid 0, as the OCI runtimes do.
+  std::string unlisted =
+      c.Sleeper(pod, "unlisted", [](cri::ContainerConfig& cfg) { SetUser(cfg, 4242); });
+  CHECK(c.Sh(unlisted, "id -u; id -g").stdout() == "4242\n0\n");
+
+  // Names the image does not have are the request's mistake.
+  std::string id;
+  grpc::Status s = c.Create(pod, "nosuch", {"true"}, &id, [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_run_as_username("nosuch");
+  });
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message().find("\"nosuch\"") != std::string::npos);
+  s = c.Create(pod, "both", {"true"}, &id, [](cri::ContainerConfig& cfg) {
+    SetUser(cfg, 1000);
+    cfg.mutable_linux()->mutable_security_context()->set_run_as_username("app");
+  });
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(c.List().size() == 5);
+}
+
+TEST_CASE("readonly_rootfs: the rootfs and /tmp are read-only, /dev/shm and volumes are not") {
+  Cluster c;
+  const std::string pod = c.RunPod("ro");
+  const std::string volume = c.stack().root() + "/ro-volume";
+  std::string ro = c.Sleeper(pod, "ro", [&](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_readonly_rootfs(true);
+    auto* m = cfg.add_mounts();
+    m->set_container_path("/data");
+    m->set_host_path(volume);
+  });
+  cri::ExecSyncResponse out = c.Sh(ro, "touch /x");
+  CHECK(out.exit_code() != 0);
+  CHECK(out.stderr().find("Read-only file system") != std::string::npos);
+  // As containerd (and CRI-O unless its read_only option is set): no tmpfs is put on /tmp;
+  // a pod that needs a writable /tmp mounts an emptyDir there.
+  CHECK(c.Sh(ro, "touch /tmp/x").exit_code() != 0);
+  CHECK(c.Sh(ro, "echo 1.2.3.4 x >> /etc/hosts").exit_code() != 0);  // pod files too
+  CHECK(c.Sh(ro, "touch /dev/shm/x").exit_code() == 0);
+  CHECK(c.Sh(ro, "echo hi > /data/f").exit_code() == 0);
+  CHECK(FileText(volume + "/f") == "hi\n");
+
+  std::string rw = c.Sleeper(pod, "rw");
+  CHECK(c.Sh(rw, "touch /x && touch /tmp/x").exit_code() == 0);
+}
+
+TEST_CASE("capabilities: the default set, a dropped one, an added one, privileged") {
+  Cluster c;
+  const std::uint64_t host_bounding = CapMask(FileText("/proc/self/status"), "CapBnd");
+  const std::string pod = c.RunPod("caps");
+
+  std::string plain = c.Sleeper(pod, "plain");
+  std::string status = c.Sh(plain, "cat /proc/self/status").stdout();
+  CHECK(CapMask(status, "CapEff") == kDefaultCaps);
+  CHECK(CapMask(status, "CapBnd") == kDefaultCaps);
+  CHECK(c.Sh(plain, "touch /tmp/f && chown 1 /tmp/f").exit_code() == 0);
+  CHECK(c.Sh(plain, "mknod /tmp/null c 1 3").exit_code() != 0);    // no CAP_MKNOD
+  CHECK(c.Sh(plain, "ip link set lo mtu 1400").exit_code() != 0);  // no CAP_NET_ADMIN
+
+  std::string nochown = c.Sleeper(pod, "nochown", [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_drop_capabilities(
+        "CHOWN");
+  });
+  CHECK(CapMask(c.Sh(nochown, "cat /proc/self/status").stdout(), "CapEff") ==
+        (kDefaultCaps & ~Bits({0})));
+  cri::ExecSyncResponse out = c.Sh(nochown, "touch /tmp/f && chown 1 /tmp/f");
+  CHECK(out.exit_code() != 0);
+  CHECK(out.stderr().find("Operation not permitted") != std::string::npos);
+
+  std::string netadmin = c.Sleeper(pod, "netadmin", [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities(
+        "NET_ADMIN");
+  });
+  out = c.Sh(netadmin, "ip link set lo mtu 1400 && ip link show lo");
+  CHECK(out.exit_code() == 0);
+  CHECK(out.stdout().find("mtu 1400") != std::string::npos);
+
+  // A capability the runtime itself lacks cannot be handed out: a clear refusal rather
+  // than a runc failure at start.
+  std::string id;
+  grpc::Status s = c.Create(pod, "sysresource", {"true"}, &id, [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities(
+        "SYS_RESOURCE");
+  });
+  if ((host_bounding & Bits({kCapSysResource})) == 0) {
+    CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(s.error_message().find("CAP_SYS_RESOURCE") != std::string::npos);
+  } else {
+    CHECK(s.ok());
+    CHECK(c.Remove(id).ok());
+  }
+
+  // Privileged needs a pod that allows it.
+  s = c.Create(pod, "denied", {"true"}, &id, [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_privileged(true);
+  });
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+
+  const std::string privileged_pod = c.RunPod("privileged", [](cri::PodSandboxConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_privileged(true);
+  });
+  std::string priv = c.Sleeper(privileged_pod, "priv", [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_privileged(true);
+  });
+  status = c.Sh(priv, "cat /proc/self/status").stdout();
+  // Everything the runtime holds and nothing more (here: no CAP_SYS_RESOURCE).
+  CHECK(CapMask(status, "CapBnd") == host_bounding);
+  CHECK(CapMask(status, "CapEff") == host_bounding);
+  CHECK(c.Sh(priv, "mknod /tmp/null c 1 3 && ls -l /tmp/null").exit_code() == 0);
+  CHECK(c.Sh(priv, "ip link set lo mtu 1400").exit_code() == 0);
+  CHECK(c.Sh(priv, "touch /tmp/f && chown 1 /tmp/f").exit_code() == 0);
+}
+
+TEST_CASE("seccomp: RuntimeDefault blocks unshare, Unconfined allows it") {
+  Cluster c;
+  const std::string pod = c.RunPod("seccomp");
+  const auto profile = [](cri::SecurityProfile::ProfileType type) {
+    return [type](cri::ContainerConfig& cfg) {
+      cfg.mutable_linux()->mutable_security_context()->mutable_seccomp()->set_profile_type(type);
+    };
+  };
+  // The container's own process, then exec (which gets the same filter).
+  const std::vector<std::string> try_unshare = {"sh", "-c",
+                                                "unshare -U true; echo unshare=$?; sleep 100000"};
+  std::string confined =
+      c.Run(pod, "confined", try_unshare, profile(cri::SecurityProfile::RuntimeDefault));
+  std::string open = c.Run(pod, "open", try_unshare, profile(cri::SecurityProfile::Unconfined));
+  std::string log = WaitForText(c.LogDir("seccomp") + "/confined/0.log", "unshare=");
+  INFO(log);
+  CHECK(log.find(" stdout F unshare=1\n") != std::string::npos);
+  log = WaitForText(c.LogDir("seccomp") + "/open/0.log", "unshare=");
+  INFO(log);
+  CHECK(log.find(" stdout F unshare=0\n") != std::string::npos);
+
+  cri::ExecSyncResponse out = c.Sh(confined, "unshare -U true");
+  CHECK(out.exit_code() != 0);
+  CHECK(out.stderr().find("Operation not permitted") != std::string::npos);
+  CHECK(c.Sh(open, "unshare -U true").exit_code() == 0);
+  CHECK(CapMask(c.Sh(confined, "cat /proc/self/status").stdout(), "Seccomp") == 2);
+  CHECK(CapMask(c.Sh(open, "cat /proc/self/status").stdout(), "Seccomp") == 0);
+  // A mount namespace needs CAP_SYS_ADMIN whatever the filter says...
+  CHECK(c.Sh(open, "unshare -m true").exit_code() != 0);
+  // ...and with it RuntimeDefault lets unshare through, as Docker's profile does.
+  std::string admin = c.Sleeper(pod, "admin", [&](cri::ContainerConfig& cfg) {
+    profile(cri::SecurityProfile::RuntimeDefault)(cfg);
+    cfg.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities(
+        "SYS_ADMIN");
+  });
+  CHECK(c.Sh(admin, "unshare -m true").exit_code() == 0);
+
+  // A Localhost profile that is not there is NotFound, with its path.
+  std::string id;
+  grpc::Status s = c.Create(pod, "missing", {"true"}, &id, [](cri::ContainerConfig& cfg) {
+    auto* seccomp = cfg.mutable_linux()->mutable_security_context()->mutable_seccomp();
+    seccomp->set_profile_type(cri::SecurityProfile::Localhost);
+    seccomp->set_localhost_ref("/no/such/profile.json");
+  });
+  CHECK(s.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(s.error_message().find("/no/such/profile.json") != std::string::npos);
+}
+
+TEST_CASE("memory limit: a container that exceeds it ends OOMKilled") {
+  Cluster c;
+  const std::string pod = c.RunPod("oom");
+  const auto limit = [](int64_t bytes) {
+    return [bytes](cri::ContainerConfig& cfg) {
+      cfg.mutable_linux()->mutable_resources()->set_memory_limit_in_bytes(bytes);
+    };
+  };
+  // The shell (PID 1) holds 128 MiB of "y" lines in a variable: the OOM killer takes it.
+  std::string hog =
+      c.Run(pod, "hog", {"sh", "-c", "x=$(yes | head -c 134217728); echo survived ${#x}"},
+            limit(32 * kMiB));
+  // The cgroup is where the runtime looks for the OOM kill count.
+  CHECK(fs::exists(c.CgroupDir("memory", hog)));
+  cri::ContainerStatus st = c.WaitExited(hog, 60s);
+  INFO(c.stack().Log("runtime"));
+  CHECK(st.state() == cri::CONTAINER_EXITED);
+  CHECK(st.exit_code() == 137);
+  CHECK(st.reason() == "OOMKilled");
+  CHECK(FileText(c.LogDir("oom") + "/hog/0.log").find("survived") == std::string::npos);
+
+  // Killed by a signal, not by the OOM killer: 137 but not OOMKilled.
+  std::string killed = c.Sleeper(pod, "killed", limit(32 * kMiB));
+  REQUIRE(c.Stop(killed, 0).ok());
+  st = c.Status(killed);
+  CHECK(st.exit_code() == 137);
+  CHECK(st.reason() == "Error");
+  // Well under the limit: completes.
+  std::string small =
+      c.Run(pod, "small", {"sh", "-c", "x=$(yes | head -c 1048576); echo ${#x}"}, limit(32 * kMiB));
+  st = c.WaitExited(small);
+  CHECK(st.exit_code() == 0);
+  CHECK(st.reason() == "Completed");
+  // The status stays right once the runtime deleted the cgroup.
+  CHECK(c.Status(hog).reason() == "OOMKilled");
+}
+
+// A temp directory bind-mounted on itself and made shared, since "/" here is private;
+// unmounted with whatever is below it when the guard goes.
+class SharedDir {
+ public:
+  explicit SharedDir(std::string path) : path_(std::move(path)) {
+    fs::create_directories(path_);
+    REQUIRE(::mount(path_.c_str(), path_.c_str(), nullptr, MS_BIND, nullptr) == 0);
+    mounted_ = true;
+    REQUIRE(::mount(nullptr, path_.c_str(), nullptr, MS_SHARED, nullptr) == 0);
+  }
+  ~SharedDir() {
+    if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool mounted_ = false;
+};
+
+bool Mounted(const std::string& point) {
+  std::vector<std::string> points = MountPoints();
+  return std::find(points.begin(), points.end(), point) != points.end();
+}
+
+cri::Mount* AddMount(cri::ContainerConfig& cfg, const std::string& host, const std::string& path,
+                     bool readonly = false,
+                     cri::MountPropagation propagation = cri::PROPAGATION_PRIVATE) {
+  cri::Mount* m = cfg.add_mounts();
+  m->set_host_path(host);
+  m->set_container_path(path);
+  m->set_readonly(readonly);
+  m->set_propagation(propagation);
+  return m;
+}
+
+TEST_CASE("mounts: read-only and read-write binds, a missing host path, bad paths") {
+  Cluster c;
+  const std::string pod = c.RunPod("mounts");
+  const std::string root = c.stack().root();
+  fs::create_directories(root + "/host-ro");
+  fs::create_directories(root + "/host-rw");
+  std::ofstream(root + "/host-ro/data") << "from the host\n";
+  const std::string missing = root + "/made/by/the/runtime";
+
+  std::string id = c.Sleeper(pod, "binds", [&](cri::ContainerConfig& cfg) {
+    AddMount(cfg, root + "/host-ro", "/mnt/ro", true);
+    AddMount(cfg, root + "/host-rw", "/mnt/rw");
+    AddMount(cfg, missing, "/mnt/new");
+  });
+  CHECK(c.Sh(id, "cat /mnt/ro/data").stdout() == "from the host\n");
+  cri::ExecSyncResponse out = c.Sh(id, "touch /mnt/ro/x");
+  CHECK(out.exit_code() != 0);
+  CHECK(out.stderr().find("Read-only file system") != std::string::npos);
+  CHECK(c.Sh(id, "echo from the container > /mnt/rw/out").exit_code() == 0);
+  CHECK(FileText(root + "/host-rw/out") == "from the container\n");
+  // A missing host path is made a directory, as the kubelet expects of a hostPath.
+  CHECK(fs::is_directory(missing));
+  CHECK(c.Sh(id, "touch /mnt/new/f").exit_code() == 0);
+  CHECK(fs::exists(missing + "/f"));
+
+  // Bad requests leave nothing: no container, no rootfs, no bundle.
+  std::string bad;
+  grpc::Status s = c.Create(pod, "relative", {"true"}, &bad, [&](cri::ContainerConfig& cfg) {
+    AddMount(cfg, root + "/host-rw", "relative/path");
+  });
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message().find("relative/path") != std::string::npos);
+  s = c.Create(pod, "relhost", {"true"}, &bad,
+               [&](cri::ContainerConfig& cfg) { AddMount(cfg, "host-rw", "/mnt/x"); });
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  s = c.Create(pod, "twice", {"true"}, &bad, [&](cri::ContainerConfig& cfg) {
+    AddMount(cfg, root + "/host-rw", "/mnt/x");
+    AddMount(cfg, root + "/host-ro", "/mnt/x/");
+  });
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(c.List().size() == 1);
+}
+
+TEST_CASE("mount propagation: a clear error on a private source; shared and slave work") {
+  Cluster c;
+  const std::string root = c.stack().root();
+  const std::string pod = c.RunPod("prop", [](cri::PodSandboxConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_privileged(true);
+  });
+  const auto privileged = [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_privileged(true);
+  };
+
+  // "/" here is private, so is a plain directory under the temp root: the propagation
+  // asked for cannot happen, and the runtime says so instead of silently not propagating.
+  fs::create_directories(root + "/private");
+  std::string id;
+  grpc::Status s = c.Create(pod, "bidir", {"true"}, &id, [&](cri::ContainerConfig& cfg) {
+    privileged(cfg);
+    AddMount(cfg, root + "/private", "/mnt/prop", false, cri::PROPAGATION_BIDIRECTIONAL);
+  });
+  INFO(s.error_message());
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(s.error_message().find(root + "/private") != std::string::npos);
+  CHECK(s.error_message().find("not a shared mount") != std::string::npos);
+  s = c.Create(pod, "slave", {"true"}, &id, [&](cri::ContainerConfig& cfg) {
+    AddMount(cfg, root + "/private", "/mnt/prop", false, cri::PROPAGATION_HOST_TO_CONTAINER);
+  });
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(c.List().empty());
+
+  {
+    SharedDir shared(root + "/shared");
+    // Bidirectional: what the container mounts below the volume appears on the host.
+    std::string bidir = c.Sleeper(pod, "bidir", [&](cri::ContainerConfig& cfg) {
+      privileged(cfg);
+      AddMount(cfg, shared.path(), "/mnt/prop", false, cri::PROPAGATION_BIDIRECTIONAL);
+    });
+    // Host to container: what the host (or the bidirectional container) mounts later
+    // appears in the container. A private bind of the same directory sees neither.
+    std::string slave = c.Sleeper(pod, "slave", [&](cri::ContainerConfig& cfg) {
+      AddMount(cfg, shared.path(), "/mnt/prop", true, cri::PROPAGATION_HOST_TO_CONTAINER);
+    });
+    std::string priv = c.Sleeper(pod, "private", [&](cri::ContainerConfig& cfg) {
+      AddMount(cfg, shared.path(), "/mnt/prop", true);
+    });
+    cri::ExecSyncResponse out =
+        c.Sh(bidir, "mkdir -p /mnt/prop/sub && mount -t tmpfs tmpfs /mnt/prop/sub");
+    INFO(out.stderr());
+    CHECK(out.exit_code() == 0);
+    CHECK(Mounted(shared.path() + "/sub"));
+    fs::create_directories(shared.path() + "/fromhost");
+    REQUIRE(::mount("tmpfs", (shared.path() + "/fromhost").c_str(), "tmpfs", 0, nullptr) == 0);
+    CHECK(c.Sh(slave, "grep -c ' /mnt/prop/fromhost ' /proc/mounts").stdout() == "1\n");
+    CHECK(c.Sh(slave, "grep -c ' /mnt/prop/sub ' /proc/mounts").stdout() == "1\n");
+    CHECK(c.Sh(bidir, "grep -c ' /mnt/prop/fromhost ' /proc/mounts").stdout() == "1\n");
+    CHECK(c.Sh(priv, "grep -c ' /mnt/prop/' /proc/mounts").stdout() == "0\n");
+
+    for (const std::string& ctr : {bidir, slave, priv}) CHECK(c.Remove(ctr).ok());
+    ::umount2((shared.path() + "/sub").c_str(), MNT_DETACH);
+    ::umount2((shared.path() + "/fromhost").c_str(), MNT_DETACH);
+  }
+  CHECK_FALSE(Mounted(root + "/shared"));
+}
+
+TEST_CASE("UpdateContainerResources changes the limits of a running container") {
+  Cluster c;
+  const std::string pod = c.RunPod("update");
+  std::string id = c.Sleeper(pod, "ctr", [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_resources()->set_memory_limit_in_bytes(64 * kMiB);
+  });
+  const std::string memory = c.CgroupDir("memory", id);
+  CHECK(Trim(FileText(memory + "/memory.limit_in_bytes")) == std::to_string(64 * kMiB));
+
+  cri::LinuxContainerResources more;
+  more.set_memory_limit_in_bytes(128 * kMiB);
+  more.set_cpu_shares(512);
+  grpc::Status s = c.Update(id, more);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(Trim(FileText(memory + "/memory.limit_in_bytes")) == std::to_string(128 * kMiB));
+  CHECK(Trim(FileText(c.CgroupDir("cpu", id) + "/cpu.shares")) == "512");
+  if (fs::exists(memory + "/memory.memsw.limit_in_bytes")) {
+    CHECK(Trim(FileText(memory + "/memory.memsw.limit_in_bytes")) == std::to_string(128 * kMiB));
+  }
+  // Down again, below the first limit.
+  cri::LinuxContainerResources less;
+  less.set_memory_limit_in_bytes(48 * kMiB);
+  REQUIRE(c.Update(id, less).ok());
+  CHECK(Trim(FileText(memory + "/memory.limit_in_bytes")) == std::to_string(48 * kMiB));
+
+  cri::LinuxContainerResources bad;
+  bad.set_memory_limit_in_bytes(-1);
+  CHECK(c.Update(id, bad).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  if (!fs::exists("/sys/fs/cgroup/cgroup.controllers")) {  // cgroup v1: no unified map
+    cri::LinuxContainerResources unified;
+    (*unified.mutable_unified())["memory.high"] = "max";
+    CHECK(c.Update(id, unified).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  }
+
+  REQUIRE(c.Stop(id, 0).ok());
+  CHECK(c.Update(id, more).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(c.Update("no-such-container", more).error_code() == grpc::StatusCode::NOT_FOUND);
+}
+
+// The number after "line" in the last complete line of a CRI log ("" → -1), and the first.
+std::pair<int, int> LineRange(const std::string& log) {
+  int first = -1, last = -1;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    size_t at = line.find(" F line");
+    if (at == std::string::npos) continue;
+    int n = std::stoi(line.substr(at + 7));
+    if (first < 0) first = n;
+    last = n;
+  }
+  return {first, last};
+}
+
+TEST_CASE("ReopenContainerLog: after a rotation the output goes to the new file") {
+  Cluster c;
+  const std::string pod = c.RunPod("logs");
+  std::string id = c.Run(
+      pod, "talker", {"sh", "-c", "i=0; while true; do echo line$i; i=$((i+1)); sleep 0.05; done"});
+  const std::string log = c.LogDir("logs") + "/talker/0.log";
+  WaitForText(log, " F line5\n");
+  // The kubelet's rotation: rename, then ask for a reopen.
+  REQUIRE(::rename(log.c_str(), (log + ".1").c_str()) == 0);
+  grpc::Status s = c.ReopenLog(id);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  std::string fresh = WaitForText(log, " F line");
+  std::this_thread::sleep_for(500ms);
+  const std::string rotated = FileText(log + ".1");
+  std::this_thread::sleep_for(300ms);
+  CHECK(FileText(log + ".1") == rotated);  // nothing more goes to the old file
+  fresh = FileText(log);
+  auto [old_first, old_last] = LineRange(rotated);
+  auto [new_first, new_last] = LineRange(fresh);
+  INFO("rotated " << old_first << ".." << old_last << ", new " << new_first << ".." << new_last);
+  CHECK(old_first == 0);
+  CHECK(new_first == old_last + 1);  // not a line lost or repeated
+  CHECK(new_last > new_first);
+
+  REQUIRE(c.Stop(id, 0).ok());
+  CHECK(c.ReopenLog(id).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(c.ReopenLog("no-such-container").error_code() == grpc::StatusCode::NOT_FOUND);
+}
+
+// crun 1.8 refuses a cgroup v1 host whose v2 hierarchy holds controllers ("hybrid"); the
+// refusal reaches the caller as StartContainer's error and the container's status.
+TEST_CASE("the crun handler: runs, or fails with crun's own reason on a hybrid host") {
+  Cluster c;
+  std::string pod;
+  grpc::Status s = c.RunPod("crun", {}, &pod, "crun");
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  std::string id;
+  REQUIRE(
+      c.Create(pod, "ctr", {"sh", "-c", "id -u; sleep 100000"}, &id, [](cri::ContainerConfig& cfg) {
+         SetUser(cfg, 1000);
+       }).ok());
+  const std::string controllers = FileText("/sys/fs/cgroup/unified/cgroup.controllers");
+  const bool hybrid = controllers.find_first_not_of(" \n") != std::string::npos &&
+                      fs::exists("/sys/fs/cgroup/memory");
+  s = c.Start(id);
+  if (hybrid) {
+    CHECK_FALSE(s.ok());
+    CHECK(s.error_message().find("hybrid") != std::string::npos);
+    cri::ContainerStatus st = c.Status(id);
+    CHECK(st.state() == cri::CONTAINER_EXITED);
+    CHECK(st.reason() == "StartError");
+    CHECK(st.message().find("hybrid") != std::string::npos);
+  } else {
+    INFO(s.error_message());
+    REQUIRE(s.ok());
+    CHECK(c.Sh(id, "id -u").stdout() == "1000\n");
+  }
+}
+
+// The check every test ends with must see what a running container holds, or it proves
+// nothing.
+TEST_CASE("the leak check sees a running container's mounts, processes and cgroups") {
+  Cluster c;
+  const std::string pod = c.RunPod("leaky");
+  std::string id = c.Sleeper(pod, "ctr");
+  std::string leaks;
+  for (const std::string& leak : c.Leaks()) leaks += leak + "\n";
+  INFO(leaks);
+  CHECK(leaks.find("mount " + c.stack().root() + "/") != std::string::npos);
+  CHECK(leaks.find("conmon process ") != std::string::npos);
+  CHECK(leaks.find("in cgroup " + c.cgroup_parent() + "/cria-" + id) != std::string::npos);
+  CHECK(leaks.find("cgroup /sys/fs/cgroup/memory" + c.cgroup_parent() + "/cria-" + id) !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace cria::testing

@@ -1,0 +1,401 @@
+#include "tests/support/cri_cluster.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "services/image/testing/image_builder.h"
+#include "services/image/testing/image_push.h"
+
+namespace cria::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace cri = ::runtime::v1;
+namespace it = image::testing;
+using namespace std::chrono_literals;
+
+std::chrono::system_clock::time_point In(std::chrono::seconds seconds) {
+  return std::chrono::system_clock::now() + seconds;
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string Unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size()) {
+      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// The NUL-separated command line of a process, NULs made spaces.
+std::string CommandLine(const std::string& pid) {
+  std::string text = FileText("/proc/" + pid + "/cmdline");
+  for (char& c : text) {
+    if (c == '\0') c = ' ';
+  }
+  return text;
+}
+
+// Directories of the cgroup hierarchies mounted under /sys/fs/cgroup (v1 controllers and
+// the v2 hierarchy of a hybrid host).
+std::vector<fs::path> Hierarchies() {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec)) {
+    if (entry.is_directory(ec) && !entry.is_symlink(ec)) out.push_back(entry.path());
+  }
+  return out;
+}
+
+// Removes a cgroup directory and the ones below it, deepest first (cgroupfs directories
+// are removed with rmdir, never unlink). Best effort.
+void RemoveCgroupTree(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory(ec)) RemoveCgroupTree(entry.path());
+  }
+  ::rmdir(dir.c_str());
+}
+
+}  // namespace
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> MountPoints() {
+  std::vector<std::string> out;
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, point;
+    if (fields >> id >> parent >> dev >> root >> point) out.push_back(Unescape(point));
+  }
+  return out;
+}
+
+std::string CriCluster::BridgeName() const {
+  return options_.bridge_prefix + std::to_string(getpid() % 100000);
+}
+
+std::string CriCluster::LogDir(const std::string& pod_name) const {
+  return stack_.root() + "/pod-logs/" + pod_name;
+}
+
+CriCluster::CriCluster(CriClusterOptions options)
+    : options_(std::move(options)), cgroup_parent_("/cria-test-" + std::to_string(getpid())) {
+  REQUIRE(registry_.started());
+  const std::string subnet =
+      options_.subnet_prefix + "." + std::to_string(getpid() % 250) + ".0/24";
+  std::ofstream(stack_.CniConfigDir() + "/10-test.conflist")
+      << R"({"cniVersion": "1.0.0", "name": "ctrnet", "plugins": [
+           {"type": "bridge", "bridge": ")"
+      << BridgeName() << R"(", "ipam": {"type": "host-local", "dataDir": ")" << stack_.root()
+      << R"(/ipam", "ranges": [[{"subnet": ")" << subnet << R"("}]]}},
+           {"type": "loopback"}]})";
+  stack_.WriteConfig("network:\n  cni_config_dirs: [\"" + stack_.CniConfigDir() +
+                     "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
+                     "runtime:\n  pinns_path: \"" +
+                     BinaryPath("cria-pinns") + "\"\n  pause_path: \"" + BinaryPath("cria-pause") +
+                     "\"\n" + options_.runtime_yaml);
+  stack_.StartAll();
+  Connect();
+
+  it::ImageSpec spec;
+  spec.layers = {it::BusyboxLayer()};
+  it::LayerSpec tools;
+  tools.created_by = "more busybox applet links";
+  for (const char* applet : {"touch", "chown", "mknod", "ip", "mount", "umount", "head", "tr",
+                             "grep", "mkdir", "rm", "stat", "wc", "dd", "sed", "yes"}) {
+    tools.Symlink(std::string("bin/") + applet, "busybox");
+  }
+  spec.layers.push_back(std::move(tools));
+  for (const it::LayerSpec& layer : options_.extra_layers) spec.layers.push_back(layer);
+  spec.env = {"PATH=/bin", "FROM_IMAGE=yes"};
+  spec.cmd = {"sh"};
+  auto built = it::Build(spec);
+  REQUIRE(built.ok());
+  REQUIRE(it::Push(registry_, "cria/busybox", "1", *built).ok());
+  cri::PullImageRequest pull;
+  pull.mutable_image()->set_image(registry_.address() + "/cria/busybox:1");
+  cri::PullImageResponse pulled;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(120s));
+  grpc::Status s = images_->PullImage(&ctx, pull, &pulled);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  image_ref_ = pulled.image_ref();
+}
+
+CriCluster::~CriCluster() {
+  std::vector<std::string> ids;
+  for (const auto& [id, config] : pods_) ids.push_back(id);
+  for (const std::string& id : ids) (void)RemovePod(id);
+  stack_.Terminate("runtime");
+  stack_.Terminate("network");
+  RunCommand({"/usr/sbin/ip", "link", "del", BridgeName()});
+  for (const fs::path& hierarchy : Hierarchies()) {
+    RemoveCgroupTree(hierarchy / cgroup_parent_.substr(1));
+  }
+}
+
+void CriCluster::Connect() {
+  runtime_ = cri::RuntimeService::NewStub(TestChannel(stack_.Socket("gateway")));
+  images_ = cri::ImageService::NewStub(TestChannel(stack_.Socket("gateway")));
+}
+
+grpc::Status CriCluster::RunPod(const std::string& name, const PodEdit& edit, std::string* id,
+                                const std::string& runtime_handler) {
+  cri::RunPodSandboxRequest run;
+  run.set_runtime_handler(runtime_handler);
+  cri::PodSandboxConfig* config = run.mutable_config();
+  config->mutable_metadata()->set_name(name);
+  config->mutable_metadata()->set_namespace_("default");
+  config->mutable_metadata()->set_uid(name + "-uid");
+  config->set_log_directory(LogDir(name));
+  config->mutable_linux()->set_cgroup_parent(cgroup_parent_);
+  config->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+      cri::CONTAINER);
+  if (edit) edit(*config);
+  cri::RunPodSandboxResponse ran;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(60s));
+  grpc::Status s = runtime_->RunPodSandbox(&ctx, run, &ran);
+  if (s.ok()) pods_[ran.pod_sandbox_id()] = run.config();
+  if (id) *id = ran.pod_sandbox_id();
+  return s;
+}
+
+std::string CriCluster::RunPod(const std::string& name, const PodEdit& edit) {
+  std::string id;
+  grpc::Status s = RunPod(name, edit, &id);
+  INFO(s.error_message() << stack_.Log("runtime"));
+  REQUIRE(s.ok());
+  return id;
+}
+
+grpc::Status CriCluster::RemovePod(const std::string& pod_id) {
+  cri::RemovePodSandboxRequest rm;
+  rm.set_pod_sandbox_id(pod_id);
+  cri::RemovePodSandboxResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(60s));
+  grpc::Status s = runtime_->RemovePodSandbox(&ctx, rm, &resp);
+  if (s.ok()) pods_.erase(pod_id);
+  return s;
+}
+
+const cri::PodSandboxConfig& CriCluster::PodConfig(const std::string& pod_id) const {
+  return pods_.at(pod_id);
+}
+
+void CriCluster::CheckClean() {
+  std::vector<std::string> ids;
+  for (const auto& [id, config] : pods_) ids.push_back(id);
+  for (const std::string& id : ids) {
+    grpc::Status s = RemovePod(id);
+    INFO("RemovePodSandbox " << id << ": " << s.error_message() << stack_.Log("runtime"));
+    CHECK(s.ok());
+  }
+  for (const std::string& leak : Leaks()) FAIL_CHECK("leaked: " << leak);
+  for (const fs::path& hierarchy : Hierarchies()) {
+    const fs::path parent = hierarchy / cgroup_parent_.substr(1);
+    std::error_code ec;
+    if (!fs::exists(parent, ec)) continue;
+    INFO("rmdir " << parent.string());
+    CHECK(::rmdir(parent.c_str()) == 0);
+  }
+}
+
+grpc::Status CriCluster::Create(const std::string& pod_id, const std::string& name,
+                                const std::vector<std::string>& command, std::string* id,
+                                const ContainerEdit& edit) {
+  cri::CreateContainerRequest req;
+  req.set_pod_sandbox_id(pod_id);
+  cri::ContainerConfig* c = req.mutable_config();
+  c->mutable_metadata()->set_name(name);
+  c->mutable_image()->set_image(image_ref_);
+  for (const auto& arg : command) c->add_command(arg);
+  c->set_log_path(name + "/0.log");
+  auto* env = c->add_envs();
+  env->set_key("FROM_CRI");
+  env->set_value("yes");
+  if (edit) edit(*c);
+  auto pod = pods_.find(pod_id);
+  if (pod != pods_.end()) *req.mutable_sandbox_config() = pod->second;
+  cri::CreateContainerResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(60s));
+  grpc::Status s = runtime_->CreateContainer(&ctx, req, &resp);
+  if (id) *id = resp.container_id();
+  return s;
+}
+
+grpc::Status CriCluster::Start(const std::string& id) {
+  cri::StartContainerRequest req;
+  req.set_container_id(id);
+  cri::StartContainerResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(60s));
+  return runtime_->StartContainer(&ctx, req, &resp);
+}
+
+std::string CriCluster::Run(const std::string& pod_id, const std::string& name,
+                            const std::vector<std::string>& command, const ContainerEdit& edit) {
+  std::string id;
+  grpc::Status s = Create(pod_id, name, command, &id, edit);
+  INFO("CreateContainer " << name << ": " << s.error_message());
+  REQUIRE(s.ok());
+  s = Start(id);
+  INFO("StartContainer " << name << ": " << s.error_message());
+  REQUIRE(s.ok());
+  return id;
+}
+
+grpc::Status CriCluster::Stop(const std::string& id, int64_t timeout) {
+  cri::StopContainerRequest req;
+  req.set_container_id(id);
+  req.set_timeout(timeout);
+  cri::StopContainerResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(std::chrono::seconds(timeout + 60)));
+  return runtime_->StopContainer(&ctx, req, &resp);
+}
+
+grpc::Status CriCluster::Remove(const std::string& id) {
+  cri::RemoveContainerRequest req;
+  req.set_container_id(id);
+  cri::RemoveContainerResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(60s));
+  return runtime_->RemoveContainer(&ctx, req, &resp);
+}
+
+cri::ContainerStatus CriCluster::Status(const std::string& id, std::string* info) {
+  cri::ContainerStatusRequest req;
+  req.set_container_id(id);
+  req.set_verbose(info != nullptr);
+  cri::ContainerStatusResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(30s));
+  grpc::Status s = runtime_->ContainerStatus(&ctx, req, &resp);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  if (info) *info = resp.info().at("info");
+  return resp.status();
+}
+
+cri::ContainerStatus CriCluster::WaitExited(const std::string& id,
+                                            std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    cri::ContainerStatus st = Status(id);
+    if (st.state() == cri::CONTAINER_EXITED) return st;
+    std::this_thread::sleep_for(50ms);
+  }
+  return Status(id);
+}
+
+cri::ExecSyncResponse CriCluster::Exec(const std::string& id, const std::vector<std::string>& cmd,
+                                       int64_t timeout, grpc::Status* status) {
+  cri::ExecSyncRequest req;
+  req.set_container_id(id);
+  for (const auto& c : cmd) req.add_cmd(c);
+  req.set_timeout(timeout);
+  cri::ExecSyncResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(std::chrono::seconds(timeout + 60)));
+  *status = runtime_->ExecSync(&ctx, req, &resp);
+  return resp;
+}
+
+grpc::Status CriCluster::Update(const std::string& id,
+                                const cri::LinuxContainerResources& resources) {
+  cri::UpdateContainerResourcesRequest req;
+  req.set_container_id(id);
+  *req.mutable_linux() = resources;
+  cri::UpdateContainerResourcesResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(60s));
+  return runtime_->UpdateContainerResources(&ctx, req, &resp);
+}
+
+grpc::Status CriCluster::ReopenLog(const std::string& id) {
+  cri::ReopenContainerLogRequest req;
+  req.set_container_id(id);
+  cri::ReopenContainerLogResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(30s));
+  return runtime_->ReopenContainerLog(&ctx, req, &resp);
+}
+
+std::vector<cri::Container> CriCluster::List() {
+  cri::ListContainersRequest req;
+  cri::ListContainersResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(30s));
+  grpc::Status s = runtime_->ListContainers(&ctx, req, &resp);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  return {resp.containers().begin(), resp.containers().end()};
+}
+
+std::string CriCluster::CgroupDir(const std::string& controller,
+                                  const std::string& container_id) const {
+  return "/sys/fs/cgroup/" + controller + cgroup_parent_ + "/cria-" + container_id;
+}
+
+std::vector<std::string> CriCluster::Leaks() const {
+  std::vector<std::string> leaks;
+  for (const std::string& point : MountPoints()) {
+    if (StartsWith(point, stack_.root() + "/")) leaks.push_back("mount " + point);
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string cmdline = CommandLine(pid);
+    if (StartsWith(fs::path(cmdline.substr(0, cmdline.find(' '))).filename(), "conmon") &&
+        cmdline.find(stack_.root() + "/") != std::string::npos) {
+      leaks.push_back("conmon process " + pid + ": " + cmdline);
+      continue;
+    }
+    std::istringstream cgroups(FileText("/proc/" + pid + "/cgroup"));
+    std::string line;
+    while (std::getline(cgroups, line)) {
+      const std::string path = line.substr(line.rfind(':') + 1);
+      if (path == cgroup_parent_ || StartsWith(path, cgroup_parent_ + "/")) {
+        leaks.push_back("process " + pid + " in cgroup " + path + ": " + cmdline);
+        break;
+      }
+    }
+  }
+  for (const fs::path& hierarchy : Hierarchies()) {
+    const fs::path parent = hierarchy / cgroup_parent_.substr(1);
+    for (const auto& entry : fs::directory_iterator(parent, ec)) {
+      if (entry.is_directory(ec)) leaks.push_back("cgroup " + entry.path().string());
+    }
+  }
+  return leaks;
+}
+
+}  // namespace cria::testing

@@ -30,6 +30,21 @@ int main(int argc, char** argv) {
   cria::criactl::AddInspectiCommand(app, invocation);
   cria::criactl::AddRmiCommand(app, invocation);
   cria::criactl::AddImageFsInfoCommand(app, invocation);
+  cria::criactl::AddRunpCommand(app, invocation);
+  cria::criactl::AddStoppCommand(app, invocation);
+  cria::criactl::AddRmpCommand(app, invocation);
+  cria::criactl::AddPodsCommand(app, invocation);
+  cria::criactl::AddInspectpCommand(app, invocation);
+  cria::criactl::AddCreateCommand(app, invocation);
+  cria::criactl::AddStartCommand(app, invocation);
+  cria::criactl::AddStopCommand(app, invocation);
+  cria::criactl::AddRmCommand(app, invocation);
+  cria::criactl::AddPsCommand(app, invocation);
+  cria::criactl::AddInspectCommand(app, invocation);
+  cria::criactl::AddLogsCommand(app, invocation);
+  cria::criactl::AddExecCommand(app, invocation);
+  cria::criactl::AddRunCommand(app, invocation);
+  cria::criactl::AddUpdateCommand(app, invocation);
   CLI11_PARSE(app, argc, argv);
   return invocation.exit_code;
 }

@@ -103,6 +103,12 @@ std::unique_ptr<grpc::ClientContext> CriClient::Context() const {
   return ctx;
 }
 
+std::unique_ptr<grpc::ClientContext> CriClient::Context(std::chrono::milliseconds timeout) const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  if (timeout.count() > 0) ctx->set_deadline(std::chrono::system_clock::now() + timeout);
+  return ctx;
+}
+
 std::string DescribeRpcError(const grpc::Status& status) {
   return std::string("rpc error: code = ") + CodeName(status.error_code()) +
          " desc = " + status.error_message();

@@ -38,6 +38,10 @@ class CriClient {
   const std::shared_ptr<grpc::Channel>& image_channel() const { return image_channel_; }
   // A context with the --timeout deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
+  // A context with a deadline `timeout` from now; none when `timeout` is zero.
+  std::unique_ptr<grpc::ClientContext> Context(std::chrono::milliseconds timeout) const;
+  // --timeout.
+  std::chrono::milliseconds timeout() const { return timeout_; }
   const std::string& runtime_endpoint() const { return runtime_endpoint_; }
 
  private:

@@ -1,5 +1,10 @@
 #include "tools/criactl/client/registry_auth.h"
 
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+
 namespace cria::criactl {
 
 Result<std::pair<std::string, std::string>> ParseCreds(std::string_view creds) {
@@ -27,6 +32,22 @@ Result<std::optional<RegistryAuth>> AuthFromFlags(const AuthFlags& flags) {
   }
   if (!flags.auth.empty()) return std::optional<RegistryAuth>(RegistryAuth{"", "", flags.auth});
   return std::optional<RegistryAuth>();
+}
+
+std::string ReadPassword() {
+  std::cerr << "Enter Password:" << std::flush;
+  struct termios saved {};
+  bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (tty) {
+    struct termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  std::cerr << "\n";
+  return password;
 }
 
 }  // namespace cria::criactl

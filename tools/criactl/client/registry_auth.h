@@ -33,4 +33,8 @@ Result<std::pair<std::string, std::string>> ParseCreds(std::string_view creds);
 // `flags.username` is (the caller prompts for it first).
 Result<std::optional<RegistryAuth>> AuthFromFlags(const AuthFlags& flags);
 
+// crictl's prompt for --username: "Enter Password:" on stderr, the password read from
+// stdin without echo when it is a terminal.
+std::string ReadPassword();
+
 }  // namespace cria::criactl

@@ -19,5 +19,22 @@ void AddImagesCommand(CLI::App& app, Invocation& invocation);
 void AddInspectiCommand(CLI::App& app, Invocation& invocation);
 void AddRmiCommand(CLI::App& app, Invocation& invocation);
 void AddImageFsInfoCommand(CLI::App& app, Invocation& invocation);
+// Pods.
+void AddRunpCommand(CLI::App& app, Invocation& invocation);
+void AddStoppCommand(CLI::App& app, Invocation& invocation);
+void AddRmpCommand(CLI::App& app, Invocation& invocation);
+void AddPodsCommand(CLI::App& app, Invocation& invocation);
+void AddInspectpCommand(CLI::App& app, Invocation& invocation);
+// Containers.
+void AddCreateCommand(CLI::App& app, Invocation& invocation);
+void AddStartCommand(CLI::App& app, Invocation& invocation);
+void AddStopCommand(CLI::App& app, Invocation& invocation);
+void AddRmCommand(CLI::App& app, Invocation& invocation);
+void AddPsCommand(CLI::App& app, Invocation& invocation);
+void AddInspectCommand(CLI::App& app, Invocation& invocation);
+void AddLogsCommand(CLI::App& app, Invocation& invocation);
+void AddExecCommand(CLI::App& app, Invocation& invocation);
+void AddRunCommand(CLI::App& app, Invocation& invocation);
+void AddUpdateCommand(CLI::App& app, Invocation& invocation);
 
 }  // namespace cria::criactl

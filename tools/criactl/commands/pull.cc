@@ -1,7 +1,6 @@
 // criactl pull: pull an image (crictl pull), showing its progress when cria-image serves
 // cria.image.v1.ImagePull; other runtimes get a plain runtime.v1.ImageService/PullImage.
 #include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -27,23 +26,6 @@ int TerminalWidth(int fd) {
   struct winsize ws {};
   if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 80;
-}
-
-// crictl's prompt for --username: "Enter Password:", read without echo from a terminal.
-std::string ReadPassword() {
-  std::cerr << "Enter Password:" << std::flush;
-  struct termios saved {};
-  bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-  if (tty) {
-    struct termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
-  std::string password;
-  std::getline(std::cin, password);
-  if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-  std::cerr << "\n";
-  return password;
 }
 
 // The pull with progress. Sets `ref` on success; an UNIMPLEMENTED status before any

@@ -518,7 +518,16 @@ Status ContainerManager::ReopenLog(const std::string& id) {
     return Status(StatusCode::kFailedPrecondition,
                   "ReopenContainerLog: container " + id + " is not running");
   }
-  return oci::ReopenLog(record.bundle);
+  CRIA_RETURN_IF_ERROR(oci::ReopenLog(record.bundle), "ReopenContainerLog " + id);
+  // conmon reopens asynchronously; as CRI-O, answer once the new file is there, so the
+  // kubelet's rotation can go on with it.
+  for (int i = 0; i < 100; ++i) {
+    if (::access(record.log_path.c_str(), F_OK) == 0) return OkStatus();
+    std::this_thread::sleep_for(50ms);
+  }
+  return Status(
+      StatusCode::kDeadlineExceeded,
+      "ReopenContainerLog " + id + ": conmon did not reopen " + record.log_path + " within 5 s");
 }
 
 }  // namespace cria::runtime::containers

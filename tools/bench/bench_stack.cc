@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <grpcpp/create_channel.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -120,6 +121,16 @@ bool RemoveTree(const std::string& path) {
   return ::lstat(path.c_str(), &st) != 0 && errno == ENOENT;
 }
 
+std::shared_ptr<grpc::Channel> FreshChannel(const std::string& socket) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  return grpc::CreateCustomChannel(rpc::UnixTarget(socket), grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
 Status FreshDir(const std::string& path) {
   if (!RemoveTree(path)) return Status(StatusCode::kInternal, "cannot remove " + path);
   if (::mkdir(path.c_str(), 0755) != 0) return ErrnoStatus(errno, "mkdir " + path);
@@ -196,7 +207,6 @@ Status DaemonStack::Start(const std::string& daemon) {
   running_.emplace_back(daemon, pid);
   RegisterDaemon(pid);
 
-  auto channel = rpc::UnixChannel(Socket(daemon));
   auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < end && !Interrupted()) {
     int status = 0;
@@ -206,7 +216,10 @@ Status DaemonStack::Start(const std::string& daemon) {
       return Status(StatusCode::kInternal,
                     "cria-" + daemon + " exited at start; its log:\n" + LogTail(daemon));
     }
-    if (rpc::CheckHealth(*channel, milliseconds(500)).ok()) return OkStatus();
+    // A new channel each time: one whose first attempt came too early would back off.
+    if (rpc::CheckHealth(*FreshChannel(Socket(daemon)), milliseconds(500)).ok()) {
+      return OkStatus();
+    }
     std::this_thread::sleep_for(milliseconds(20));
   }
   if (Interrupted()) return Status(StatusCode::kCancelled, "interrupted");

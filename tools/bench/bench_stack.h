@@ -4,6 +4,7 @@
 // bazel-bin and without a test framework. Used by the pull benchmarks.
 #pragma once
 
+#include <grpcpp/channel.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -24,6 +25,12 @@ std::vector<std::string> UnmountUnder(const std::string& dir);
 
 // rm -rf `path`, never crossing into another filesystem. True when it is gone.
 bool RemoveTree(const std::string& path);
+
+// A channel to a daemon's unix socket with a subchannel of its own (not gRPC's global
+// pool, where a connection attempt made before the daemon listened would hold the next
+// channels in reconnect backoff) and reconnect backoff capped at 200 ms, as
+// tests/support/stack.h has it.
+std::shared_ptr<grpc::Channel> FreshChannel(const std::string& socket);
 
 // An empty directory (mkdir, after removing what was there).
 Status FreshDir(const std::string& path);

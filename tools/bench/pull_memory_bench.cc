@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "services/image/registry/test_registry.h"
@@ -62,6 +63,7 @@ int Run(uint64_t size_mib, int interval_ms, const std::string& bin_dir, std::str
     return 1;
   }
   const pid_t image_pid = stack.Pid("image"), storage_pid = stack.Pid("storage");
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // start-up allocations settle
   Rss idle_image, idle_storage;
   cria::bench::ReadRss(image_pid, &idle_image);
   cria::bench::ReadRss(storage_pid, &idle_storage);
@@ -69,12 +71,13 @@ int Run(uint64_t size_mib, int interval_ms, const std::string& bin_dir, std::str
   cria::bench::PeakRssSampler sampler({image_pid, storage_pid},
                                       std::chrono::milliseconds(interval_ms));
   auto t0 = Clock::now();
-  s = cria::bench::CriPullImage(stack.Socket("image"), image->reference, std::chrono::minutes(20));
+  auto channel = cria::bench::FreshChannel(stack.Socket("image"));
+  s = cria::bench::CriPullImage(channel, image->reference, std::chrono::minutes(20));
   double pull_ms = Ms(Clock::now() - t0);
   sampler.Stop();
   Rss after_image;
   cria::bench::ReadRss(image_pid, &after_image);
-  if (s.ok()) s = cria::bench::CriRemoveImage(stack.Socket("image"), image->reference);
+  if (s.ok()) s = cria::bench::CriRemoveImage(channel, image->reference);
   if (!s.ok() || cria::bench::Interrupted()) {
     std::fprintf(stderr, "pull-memory failed: %s\n",
                  s.ok() ? "interrupted" : cria::MessageOf(s).c_str());

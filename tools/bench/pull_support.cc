@@ -173,20 +173,18 @@ std::string Describe(const BenchImage& image) {
 
 std::string PullStackConfig() { return "common:\n  log_level: info\n"; }
 
-Status CriPullImage(const std::string& cri_socket, const std::string& image,
-                    std::chrono::milliseconds timeout, std::string* image_ref) {
-  auto stub = runtime::v1::ImageService::NewStub(rpc::UnixChannel(cri_socket));
+Status CriPullImage(const std::shared_ptr<grpc::Channel>& channel, const std::string& image,
+                    std::chrono::milliseconds timeout) {
+  auto stub = runtime::v1::ImageService::NewStub(channel);
   auto ctx = rpc::NewContext(timeout, false);
   runtime::v1::PullImageRequest req;
   req.mutable_image()->set_image(image);
   runtime::v1::PullImageResponse resp;
-  grpc::Status s = stub->PullImage(ctx.get(), req, &resp);
-  if (s.ok() && image_ref != nullptr) *image_ref = resp.image_ref();
-  return FromGrpc(s, "PullImage " + image);
+  return FromGrpc(stub->PullImage(ctx.get(), req, &resp), "PullImage " + image);
 }
 
-Status CriRemoveImage(const std::string& cri_socket, const std::string& image) {
-  auto stub = runtime::v1::ImageService::NewStub(rpc::UnixChannel(cri_socket));
+Status CriRemoveImage(const std::shared_ptr<grpc::Channel>& channel, const std::string& image) {
+  auto stub = runtime::v1::ImageService::NewStub(channel);
   auto ctx = rpc::NewContext(std::chrono::minutes(2), false);
   runtime::v1::RemoveImageRequest req;
   req.mutable_image()->set_image(image);

@@ -4,11 +4,13 @@
 // through cria, the config of the stack, and RSS sampling of a daemon during a pull.
 #pragma once
 
+#include <grpcpp/channel.h>
 #include <sys/types.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -57,11 +59,11 @@ std::string Describe(const BenchImage& image);
 // plain HTTP as every loopback registry is) with info logging.
 std::string PullStackConfig();
 
-// CRI runtime.v1.ImageService calls on `cri_socket`: the gateway's cria.sock, or
+// CRI runtime.v1.ImageService calls on `channel`: to the gateway's cria.sock, or to
 // cria-image's image.sock, which serves the same service.
-Status CriPullImage(const std::string& cri_socket, const std::string& image,
-                    std::chrono::milliseconds timeout, std::string* image_ref = nullptr);
-Status CriRemoveImage(const std::string& cri_socket, const std::string& image);
+Status CriPullImage(const std::shared_ptr<grpc::Channel>& channel, const std::string& image,
+                    std::chrono::milliseconds timeout);
+Status CriRemoveImage(const std::shared_ptr<grpc::Channel>& channel, const std::string& image);
 
 // Entries of directory `dir` (0 when it does not exist).
 size_t CountEntries(const std::string& dir);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "libs/clock/unix_time.h"
 #include "libs/digest/digest.h"
 #include "libs/log/log.h"
 #include "services/image/manifest/platform.h"
@@ -25,12 +26,6 @@ std::string FlightKey(const PullSpec& spec) {
   return spec.image + "|" +
          digest::Sha256Digest(c.username + '\0' + c.password + '\0' + c.identity_token + '\0' +
                               c.registry_token);
-}
-
-int64_t NowUnixNano() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -258,7 +253,7 @@ Result<store::ImageRecord> Puller::Commit(const Content& content, const FetchFn&
   record.repo_digests = content.repo_digests;
   record.manifest_digest = content.manifest_digest;
   record.chain_ids = chains;
-  record.created_unix_nano = NowUnixNano();
+  record.created_unix_nano = UnixNanosNow();
   record.source = content.source;
   const std::string image_holder = "image:" + id;
 

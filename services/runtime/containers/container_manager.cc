@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "libs/clock/unix_time.h"
 #include "libs/ids/random_id.h"
 #include "libs/log/log.h"
 #include "libs/records/atomic_file.h"
@@ -33,15 +34,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-int64_t NowUnixNano() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t MtimeUnixNano(const std::string& path) {
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return NowUnixNano();
+  if (stat(path.c_str(), &st) != 0) return UnixNanosNow();
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
@@ -220,7 +215,7 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   record.pod_id = pod_id;
   record.config = config;
   record.handler = pod.runtime_handler;
-  record.created_unix_nano = NowUnixNano();
+  record.created_unix_nano = UnixNanosNow();
   record.bundle = options_.run_dir + "/containers/" + record.id;
   CRIA_RETURN_IF_ERROR(RuntimeFor(record.handler).status(), "CreateContainer");
   const std::string name = record.ReservedName(pod.config.metadata());
@@ -363,7 +358,7 @@ Status ContainerManager::Start(const std::string& id) {
   Result<oci::ConmonStarted> created = oci::CreateWithConmon(request);
   Status started = created.status();
   // Taken before the start: a short container can exit before `start` returns.
-  const int64_t started_at = NowUnixNano();
+  const int64_t started_at = UnixNanosNow();
   if (started.ok()) started = cli.Start(id);
   if (!started.ok()) {
     (void)cli.Delete(id, true);
@@ -371,7 +366,7 @@ Status ContainerManager::Start(const std::string& id) {
     record.exit_code = 128;
     record.reason = "StartError";
     record.message = std::string(started.message());
-    record.finished_unix_nano = NowUnixNano();
+    record.finished_unix_nano = UnixNanosNow();
     CRIA_RETURN_IF_ERROR(Persist(record), "StartContainer");
     return Status(started.code(), "StartContainer " + id + ": " + std::string(started.message()));
   }
@@ -518,16 +513,7 @@ Status ContainerManager::ReopenLog(const std::string& id) {
     return Status(StatusCode::kFailedPrecondition,
                   "ReopenContainerLog: container " + id + " is not running");
   }
-  CRIA_RETURN_IF_ERROR(oci::ReopenLog(record.bundle), "ReopenContainerLog " + id);
-  // conmon reopens asynchronously; as CRI-O, answer once the new file is there, so the
-  // kubelet's rotation can go on with it.
-  for (int i = 0; i < 100; ++i) {
-    if (::access(record.log_path.c_str(), F_OK) == 0) return OkStatus();
-    std::this_thread::sleep_for(50ms);
-  }
-  return Status(
-      StatusCode::kDeadlineExceeded,
-      "ReopenContainerLog " + id + ": conmon did not reopen " + record.log_path + " within 5 s");
+  return Annotate(oci::ReopenLog(record.bundle, record.log_path), "ReopenContainerLog " + id);
 }
 
 }  // namespace cria::runtime::containers

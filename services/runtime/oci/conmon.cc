@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "libs/fd/unique_fd.h"
 #include "rapidjson/document.h"
@@ -201,7 +202,14 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   return started;
 }
 
-Status ReopenLog(const std::string& bundle) { return WriteSmall(bundle + "/ctl", "2 0 0\n"); }
+Status ReopenLog(const std::string& bundle, const std::string& log_path) {
+  CRIA_RETURN_IF_ERROR(WriteSmall(bundle + "/ctl", "2 0 0\n"), "reopen the log");
+  for (int i = 0; i < 100; ++i) {
+    if (::access(log_path.c_str(), F_OK) == 0) return OkStatus();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Status(StatusCode::kDeadlineExceeded, "conmon did not reopen " + log_path + " within 5 s");
+}
 
 Status ResizeTerminal(const std::string& bundle, int height, int width) {
   return WriteSmall(bundle + "/ctl",

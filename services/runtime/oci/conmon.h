@@ -49,8 +49,10 @@ struct ConmonStarted {
 // (e.g. the command does not exist) is in the message.
 Result<ConmonStarted> CreateWithConmon(const ConmonRequest& request);
 
-// Asks conmon to reopen the log file (after the kubelet rotated it).
-Status ReopenLog(const std::string& bundle);
+// Asks conmon to reopen the log file (after the kubelet rotated it) and waits (up to 5 s)
+// until `log_path` exists again: conmon reopens asynchronously, and a caller (the kubelet's
+// rotation, as with CRI-O) goes on with the new file right after.
+Status ReopenLog(const std::string& bundle, const std::string& log_path);
 // Sets the terminal size of a tty container.
 Status ResizeTerminal(const std::string& bundle, int height, int width);
 

@@ -15,6 +15,7 @@
 #include "libs/records/atomic_file.h"
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/oci/runtime_cli.h"
+#include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/pause_spec.h"
 #include "services/runtime/spec/spec_json.h"
 
@@ -22,15 +23,6 @@ namespace cria::runtime::pods {
 namespace {
 
 namespace fs = std::filesystem;
-
-Status Unpin(const std::string& path) {
-  if (path.empty()) return OkStatus();
-  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
-    return ErrnoStatus(errno, "unmount " + path);
-  }
-  if (unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, "remove " + path);
-  return OkStatus();
-}
 
 }  // namespace
 
@@ -130,7 +122,7 @@ Status InfraRunner::Stop(PodRecord& pod) {
 
 Status InfraRunner::Remove(PodRecord& pod) {
   CRIA_RETURN_IF_ERROR(Stop(pod), "");
-  CRIA_RETURN_IF_ERROR(Unpin(pod.pid_ns), "remove pod " + pod.id);
+  CRIA_RETURN_IF_ERROR(UnpinNamespace(pod.pid_ns), "remove pod " + pod.id);
   pod.pid_ns.clear();
   return OkStatus();
 }

@@ -2,6 +2,7 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <fstream>
@@ -68,6 +69,15 @@ Status UnmountShm(const std::string& dir) {
   if (umount2(shm.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
     return ErrnoStatus(errno, "unmount " + shm);
   }
+  return OkStatus();
+}
+
+Status UnpinNamespace(const std::string& path) {
+  if (path.empty()) return OkStatus();
+  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    return ErrnoStatus(errno, "unmount " + path);
+  }
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, "remove " + path);
   return OkStatus();
 }
 

@@ -1,6 +1,6 @@
 // The files a pod's containers share, in the pod's run dir: hostname, hosts and
 // resolv.conf (from the CRI DNSConfig, else the host's), and the pod's own /dev/shm
-// (a tmpfs, unless the pod uses the host's IPC namespace).
+// (a tmpfs, unless the pod uses the host's IPC namespace); and the pinned namespace files.
 #pragma once
 
 #include <string>
@@ -25,6 +25,10 @@ Status WritePodFiles(const std::string& dir, const ::runtime::v1::PodSandboxConf
 Status MountShm(const std::string& dir);
 // Unmounts <dir>/shm if mounted; not mounted is OK.
 Status UnmountShm(const std::string& dir);
+
+// Undoes a namespace pin (cria-pinns, the infra PID pin): unmounts and removes the file.
+// An empty path, or one already gone, is OK.
+Status UnpinNamespace(const std::string& path);
 
 // The hostname a pod's containers get.
 std::string PodHostname(const ::runtime::v1::PodSandboxConfig& config);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "libs/clock/unix_time.h"
 #include "libs/ids/random_id.h"
 #include "libs/log/log.h"
 #include "libs/process/process.h"
@@ -21,21 +22,6 @@ namespace cria::runtime::pods {
 namespace {
 
 namespace fs = std::filesystem;
-
-int64_t NowUnixNano() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Status Unpin(const std::string& path) {
-  if (path.empty()) return OkStatus();
-  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
-    return ErrnoStatus(errno, "unmount " + path);
-  }
-  if (unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, "remove " + path);
-  return OkStatus();
-}
 
 Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config) {
   const auto& m = config.metadata();
@@ -146,7 +132,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   record.id = NewRandomId();
   record.config = config;
   record.runtime_handler = runtime_handler;
-  record.created_unix_nano = NowUnixNano();
+  record.created_unix_nano = UnixNanosNow();
   record.dir = options_.run_dir + "/pods/" + record.id;
   const std::string name = record.ReservedName();
   UndoStack undo;
@@ -207,8 +193,8 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     if (!record.HostNetwork()) record.uts_ns = options_.ns_dir + "/uts/" + record.id;
     const std::string ipc = record.ipc_ns, uts = record.uts_ns;
     undo.Push("unpin the pod's namespaces", [ipc, uts] {
-      Status a = Unpin(ipc);
-      Status b = Unpin(uts);
+      Status a = UnpinNamespace(ipc);
+      Status b = UnpinNamespace(uts);
       return a.ok() ? b : a;
     });
   }
@@ -266,8 +252,8 @@ Status PodManager::TearDown(PodRecord& record, bool remove) {
     if (remove_containers_) CRIA_RETURN_IF_ERROR(remove_containers_(record.id), "");
     if (infra_ != nullptr) CRIA_RETURN_IF_ERROR(infra_->Remove(record), "");
     CRIA_RETURN_IF_ERROR(UnmountShm(record.dir), "remove pod " + record.id);
-    CRIA_RETURN_IF_ERROR(Unpin(record.ipc_ns), "remove pod " + record.id);
-    CRIA_RETURN_IF_ERROR(Unpin(record.uts_ns), "remove pod " + record.id);
+    CRIA_RETURN_IF_ERROR(UnpinNamespace(record.ipc_ns), "remove pod " + record.id);
+    CRIA_RETURN_IF_ERROR(UnpinNamespace(record.uts_ns), "remove pod " + record.id);
     std::error_code ec;
     fs::remove_all(record.dir, ec);
     if (ec) return ErrnoStatus(ec.value(), "remove pod " + record.id + ": " + record.dir);

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "libs/clock/unix_time.h"
 #include "libs/status/grpc_status.h"
 #include "services/storage/store/usage.h"
 
@@ -18,9 +19,7 @@ Status Measure(const std::string& dir, v1::FilesystemUsage* out) {
   out->set_mountpoint(dir);
   out->set_used_bytes(usage->bytes);
   out->set_inodes_used(usage->inodes);
-  out->set_timestamp_unix_nano(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+  out->set_timestamp_unix_nano(UnixNanosNow());
   return OkStatus();
 }
 

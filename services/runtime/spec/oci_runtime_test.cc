@@ -19,6 +19,7 @@
 #include "services/runtime/spec/pause_spec.h"
 #include "services/runtime/spec/spec_json.h"
 #include "services/runtime/spec/testing.h"
+#include "tests/support/cgroup_view.h"
 
 namespace cria::runtime::spec {
 namespace {
@@ -65,26 +66,6 @@ struct Bundle {
     fs::create_directories(state);
   }
 };
-
-// crun 1.8 refuses to run anything on a hybrid cgroup host whose cgroup2 hierarchy holds
-// controllers ("cgroups in hybrid mode not supported"; this machine's holds hugetlb). For
-// crun the test then hides that hierarchy in a mount namespace of its own, where the host
-// looks like plain cgroup v1: the spec is what is being checked, not the host's layout.
-// False if that was needed and failed.
-bool MakeCgroupsUsableByCrun() {
-  std::ifstream controllers("/sys/fs/cgroup/unified/cgroup.controllers");
-  std::string line;
-  if (!std::getline(controllers, line) || line.empty()) return true;
-  WARN("hybrid cgroup host with cgroup2 controllers (" << line
-                                                       << "): hiding /sys/fs/cgroup/unified");
-  if (::unshare(CLONE_NEWNS) != 0 ||
-      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-      ::umount2("/sys/fs/cgroup/unified", MNT_DETACH) != 0) {
-    WARN("could not hide /sys/fs/cgroup/unified: " << std::strerror(errno));
-    return false;
-  }
-  return true;
-}
 
 std::vector<std::string> GlobalArgs(const std::string& runtime, const std::string& state) {
   return {runtime, "--root", state};
@@ -323,7 +304,10 @@ TEST_CASE("runc runs a generated spec", "[root]") {
 
 TEST_CASE("crun runs a generated spec", "[root]") {
   if (!CanRun("crun")) return;
-  REQUIRE(MakeCgroupsUsableByCrun());
+  // crun refuses this host's hybrid cgroup layout; the spec is what is checked here.
+  auto hidden = cria::testing::HideCgroup2ForCrun();
+  INFO((hidden.ok() ? "" : cria::MessageOf(hidden.status())));
+  REQUIRE(hidden.ok());
   SECTION("echo") { RunsAContainer("crun"); }
   SECTION("seccomp") { SeccompDeniesUnshare("crun"); }
   SECTION("seccomp for a non-root user") { FiltersAnUnprivilegedUser("crun"); }

@@ -36,6 +36,7 @@
 #include "services/image/registry/test_registry.h"
 #include "tools/bench/bench_stack.h"
 #include "tools/bench/pull_support.h"
+#include "tools/bench/report.h"
 #include "tools/bench/stats.h"
 
 namespace {
@@ -241,12 +242,16 @@ Status StorageOnly(Env& env, std::vector<double>* ms) {
   return cria::OkStatus();
 }
 
-void PrintRow(const char* name, const std::vector<double>& cria, const std::vector<double>& base,
-              const char* target, double limit) {
-  auto c = Summarize(cria), b = Summarize(base);
-  double ratio = c.median / b.median;
-  std::printf("%-30s %8.0fms %8.0fms %8.0fms %8.0fms %8.2f %8s %s\n", name, c.median, b.median,
-              c.p90, c.max, ratio, target, limit <= 0 ? "-" : (ratio <= limit ? "yes" : "no"));
+cria::bench::Row RowOf(const std::string& name, const std::vector<double>& cria,
+                       const std::vector<double>& base, const std::string& target, double limit) {
+  cria::bench::Row row;
+  row.benchmark = name;
+  row.cria = Summarize(cria);
+  row.baseline = "serial curl + tar -xzf of the same blobs";
+  row.baseline_p50 = Summarize(base).median;
+  row.target = target;
+  row.met = limit <= 0 ? "-" : cria::bench::Met(*row.Ratio() <= limit);
+  return row;
 }
 
 std::string List(const std::vector<double>& v) {
@@ -323,18 +328,20 @@ int Run(int runs, uint64_t size_mib, int layers, const std::string& bin_dir, boo
     return 1;
   }
 
-  std::printf("%-30s %10s %10s %10s %10s %8s %8s %s\n", "benchmark", "cria p50", "base p50",
-              "cria p90", "cria max", "ratio", "target", "met");
-  char name[64];
-  std::snprintf(name, sizeof(name), "image pull %dx gzip, %llu MiB", layers,
-                static_cast<unsigned long long>(size_mib));
-  PrintRow(name, cria_ms, base_ms, "<=0.8", 0.8);
   auto b = Summarize(base_ms), c = Summarize(curl_ms), t = Summarize(tar_ms);
+  std::vector<cria::bench::Row> rows = {
+      RowOf("image pull " + std::to_string(layers) + "x gzip, " + std::to_string(size_mib) + " MiB",
+            cria_ms, base_ms, "<=0.8", 0.8)};
   if (phases) {
     for (const Trace& trace : traces) traced_ms.push_back(trace.total);
-    PrintRow("  PullImage on image.sock", direct_ms, base_ms, "info", 0);
-    PrintRow("  ImagePull.Pull (traced)", traced_ms, base_ms, "info", 0);
-    PrintRow("  storage ApplyLayer x5 vs tar", storage_ms, tar_ms, "info", 0);
+    rows.push_back(RowOf("  PullImage on image.sock", direct_ms, base_ms, "info", 0));
+    rows.push_back(RowOf("  ImagePull.Pull (traced)", traced_ms, base_ms, "info", 0));
+    cria::bench::Row apply = RowOf("  storage ApplyLayer x5 vs tar", storage_ms, tar_ms, "info", 0);
+    apply.baseline = "tar -xzf of the same blobs";
+    rows.push_back(apply);
+  }
+  bool recorded = cria::bench::ReportAll(rows);
+  if (phases) {
     std::printf("  baseline parts p50: curl %.0f ms, tar -xzf %.0f ms\n", c.median, t.median);
     std::sort(traces.begin(), traces.end(),
               [](const Trace& x, const Trace& y) { return x.total < y.total; });
@@ -346,7 +353,7 @@ int Run(int runs, uint64_t size_mib, int layers, const std::string& bin_dir, boo
       runs, b.median, b.p90, b.max);
   std::printf("samples (ms, in run order): cria%s; baseline%s\n", List(cria_ms).c_str(),
               List(base_ms).c_str());
-  return 0;
+  return recorded ? 0 : 1;
 }
 
 }  // namespace

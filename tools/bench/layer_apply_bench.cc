@@ -29,6 +29,7 @@
 
 #include "libs/process/process.h"
 #include "services/storage/layers/apply.h"
+#include "tools/bench/report.h"
 #include "tools/bench/stats.h"
 
 namespace {
@@ -239,12 +240,17 @@ bool Timed(const std::string& dir, const std::function<bool(std::string*)>& fn,
   return true;
 }
 
-void PrintRow(const char* name, const std::vector<double>& cria, const std::vector<double>& base,
-              const char* target, double limit) {
-  Stats c = Summarize(cria), b = Summarize(base);
-  double ratio = c.median / b.median;
-  std::printf("%-28s %8.0fms %8.0fms %8.0fms %8.0fms %8.2f %8s %s\n", name, c.median, b.median,
-              c.p90, c.max, ratio, target, limit <= 0 ? "-" : (ratio <= limit ? "yes" : "no"));
+cria::bench::Row RowOf(const std::string& name, const std::vector<double>& cria,
+                       const std::vector<double>& base, const std::string& baseline,
+                       const std::string& target, double limit) {
+  cria::bench::Row row;
+  row.benchmark = name;
+  row.cria = Summarize(cria);
+  row.baseline = baseline;
+  row.baseline_p50 = Summarize(base).median;
+  row.target = target;
+  row.met = limit <= 0 ? "-" : cria::bench::Met(*row.Ratio() <= limit);
+  return row;
 }
 
 }  // namespace
@@ -374,15 +380,15 @@ int main(int argc, char** argv) {
     ::unlink(plain.c_str());
   }
 
-  std::printf("%-28s %10s %10s %10s %10s %8s %8s %s\n", "benchmark", "cria p50", "base p50",
-              "cria p90", "cria max", "ratio", "target", "met");
   Stats b = Summarize(base_ms);
-  char name[64];
-  std::snprintf(name, sizeof(name), "layer apply %llu MiB gzip",
-                static_cast<unsigned long long>(size_mib));
-  PrintRow(name, cria_ms, base_ms, "<=1.0", 1.0);
+  std::vector<cria::bench::Row> rows = {
+      RowOf("layer apply " + std::to_string(size_mib) + " MiB gzip", cria_ms, base_ms,
+            "GNU tar -xzf of the same blob", "<=1.0", 1.0)};
   if (phases && !plain_cria.empty()) {
-    PrintRow("  plain tar (no gzip)", plain_cria, plain_tar, "info", 0);
+    rows.push_back(RowOf("  plain tar (no gzip)", plain_cria, plain_tar, "GNU tar -xf", "info", 0));
+  }
+  bool recorded = cria::bench::ReportAll(rows);
+  if (phases && !plain_cria.empty()) {
     Stats g = Summarize(gunzip);
     std::printf("%-28s %10s %8.0fms   (gzip -dc >/dev/null alone)\n", "  gzip -dc", "", g.median);
   }
@@ -391,5 +397,5 @@ int main(int argc, char** argv) {
       "%.0f/%.0f/%.0f ms\n",
       runs, b.median, b.p90, b.max);
   cleanup();
-  return 0;
+  return recorded ? 0 : 1;
 }

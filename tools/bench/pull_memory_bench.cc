@@ -17,6 +17,7 @@
 #include "services/image/registry/test_registry.h"
 #include "tools/bench/bench_stack.h"
 #include "tools/bench/pull_support.h"
+#include "tools/bench/report.h"
 #include "tools/bench/stats.h"
 
 namespace {
@@ -90,20 +91,29 @@ int Run(uint64_t size_mib, int interval_ms, const std::string& bin_dir, std::str
   std::printf("pull of %s: %.1f s (%.0f MiB/s of gzip), %d samples every %d ms\n",
               image->reference.c_str(), pull_ms / 1000,
               image->compressed / 1048576.0 / (pull_ms / 1000), sampler.samples(), interval_ms);
-  std::printf("%-14s %12s %12s %14s %14s %10s %s\n", "daemon", "idle VmRSS", "idle RssAnon",
-              "peak VmRSS", "peak RssAnon", "target", "met");
-  bool met = peak_image.vm_rss_kib < kTargetKib;
-  std::printf("%-14s %12s %12s %14s %14s %10s %s\n", "cria-image",
-              MiB(idle_image.vm_rss_kib).c_str(), MiB(idle_image.rss_anon_kib).c_str(),
-              MiB(peak_image.vm_rss_kib).c_str(), MiB(peak_image.rss_anon_kib).c_str(), "<64MiB",
-              met ? "yes" : "no");
-  std::printf("%-14s %12s %12s %14s %14s %10s %s\n", "cria-storage",
-              MiB(idle_storage.vm_rss_kib).c_str(), MiB(idle_storage.rss_anon_kib).c_str(),
-              MiB(peak_storage.vm_rss_kib).c_str(), MiB(peak_storage.rss_anon_kib).c_str(), "info",
-              "-");
+  std::printf("%-14s %12s %12s %14s %14s\n", "daemon", "idle VmRSS", "idle RssAnon", "peak VmRSS",
+              "peak RssAnon");
+  std::printf("%-14s %12s %12s %14s %14s\n", "cria-image", MiB(idle_image.vm_rss_kib).c_str(),
+              MiB(idle_image.rss_anon_kib).c_str(), MiB(peak_image.vm_rss_kib).c_str(),
+              MiB(peak_image.rss_anon_kib).c_str());
+  std::printf("%-14s %12s %12s %14s %14s\n", "cria-storage", MiB(idle_storage.vm_rss_kib).c_str(),
+              MiB(idle_storage.rss_anon_kib).c_str(), MiB(peak_storage.vm_rss_kib).c_str(),
+              MiB(peak_storage.rss_anon_kib).c_str());
+  const std::string pulling = " pulling " + std::to_string(size_mib) + " MiB";
+  cria::bench::Row image_row;
+  image_row.benchmark = "cria-image peak VmRSS" + pulling;
+  image_row.unit = "MiB";
+  image_row.cria = cria::bench::Single(peak_image.vm_rss_kib / 1024.0);
+  image_row.target = "<64MiB";
+  image_row.met = cria::bench::Met(peak_image.vm_rss_kib < kTargetKib);
+  cria::bench::Row storage_row;
+  storage_row.benchmark = "cria-storage peak VmRSS" + pulling;
+  storage_row.unit = "MiB";
+  storage_row.cria = cria::bench::Single(peak_storage.vm_rss_kib / 1024.0);
+  bool recorded = cria::bench::ReportAll({image_row, storage_row});
   std::printf("cria-image right after the pull: VmRSS %s, RssAnon %s\n",
               MiB(after_image.vm_rss_kib).c_str(), MiB(after_image.rss_anon_kib).c_str());
-  return 0;
+  return recorded ? 0 : 1;
 }
 
 }  // namespace

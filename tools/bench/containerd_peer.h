@@ -16,10 +16,10 @@
 namespace cria::bench {
 
 struct ContainerdPeerOptions {
-  std::string root;               // an empty directory the peer owns
-  std::string registry;           // "127.0.0.1:PORT", plain HTTP
-  std::string sandbox_image;      // e.g. "127.0.0.1:PORT/bench/pause:1" (see PushPauseImage)
-  std::string cni_conf_dir;       // a directory with one .conflist
+  std::string root;           // an empty directory the peer owns
+  std::string registry;       // "127.0.0.1:PORT", plain HTTP
+  std::string sandbox_image;  // e.g. "127.0.0.1:PORT/bench/pause:1" (see PushPauseImage)
+  std::string cni_conf_dir;   // a directory with one .conflist
   std::vector<std::string> cni_bin_dirs = {"/usr/lib/cni"};
 };
 
@@ -34,6 +34,12 @@ class ContainerdPeer {
   ContainerdPeer(const ContainerdPeer&) = delete;
   ContainerdPeer& operator=(const ContainerdPeer&) = delete;
 
+  // What the destructor does, once, with its outcome (an addition to the agreed interface,
+  // for drivers that must fail when cleanup did not work): OK when every pod was removed
+  // through the CRI, containerd exited on SIGTERM, no shim had to be killed and nothing
+  // stayed mounted under root; otherwise it says what went wrong, with the log tail.
+  Status Stop();
+
   std::string endpoint() const;         // "unix://<root>/containerd.sock"
   pid_t pid() const;                    // the containerd process
   std::vector<pid_t> ShimPids() const;  // its containerd-shim-runc-v2 processes, now
@@ -41,9 +47,19 @@ class ContainerdPeer {
 
  private:
   explicit ContainerdPeer(ContainerdPeerOptions options);
+  Status Launch();
+  Status WaitReady();
+  std::string socket() const { return options_.root + "/containerd.sock"; }
+  // Pods whose CRI state dirs are in root (removed ones have none).
+  std::vector<std::string> SandboxIds() const;
 
   ContainerdPeerOptions options_;
   pid_t pid_ = -1;
+  bool stopped_ = false;
+  // Directories outside root that containerd 1.6 makes whatever its config
+  // (/run/containerd/s for shim sockets, /var/lib/cni/results) and that did not exist at
+  // start: Stop removes them (when empty).
+  std::vector<std::string> new_host_dirs_;
 };
 
 // Builds a one-layer image holding the project's static cria-pause as /pause (entrypoint

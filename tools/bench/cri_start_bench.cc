@@ -1,0 +1,140 @@
+// Benchmarks a and b (cri_benchmarks.h): pod+container start and pod stop+remove.
+#include <cstdio>
+#include <functional>
+
+#include "tools/bench/cri_benchmarks.h"
+#include "tools/bench/stats.h"
+
+namespace cria::bench {
+namespace {
+
+// One endpoint's samples.
+struct Samples {
+  std::vector<double> start, run_pod, create, start_container;
+  std::vector<double> stop, stop_pod, remove_pod;
+};
+
+// One pod started and then stopped and removed through `client`; times into `out` when
+// given (nullptr: a warm-up).
+Status CriRun(CriStack& stack, CriClient& client, bool peer, const std::string& name,
+              Samples* out) {
+  StartTimes t;
+  Result<StartedPod> id =
+      client.StartPodWithContainer(stack.Pod(name, peer), stack.image(), SleepCommand(), &t);
+  if (!id.ok()) return stack.WithLogs(id.status(), peer);
+  auto t0 = Clock::now();
+  Status s = client.StopPod(id->pod_id);
+  auto t1 = Clock::now();
+  if (s.ok()) s = client.RemovePod(id->pod_id);
+  auto t2 = Clock::now();
+  if (!s.ok()) return stack.WithLogs(s, peer);
+  if (out != nullptr) {
+    out->start.push_back(t.total());
+    out->run_pod.push_back(t.run_pod);
+    out->create.push_back(t.create);
+    out->start_container.push_back(t.start);
+    out->stop_pod.push_back(Ms(t1 - t0));
+    out->remove_pod.push_back(Ms(t2 - t1));
+    out->stop.push_back(Ms(t2 - t0));
+  }
+  return OkStatus();
+}
+
+// `<runtime> run -d` timed, then `<runtime> kill` + `<runtime> delete -f` timed.
+Status RawRun(RawRuntime& raw, const std::string& id, std::vector<double>* start,
+              std::vector<double>* stop) {
+  CRIA_RETURN_IF_ERROR(raw.MakeBundle(id), "");
+  auto t0 = Clock::now();
+  Status s = raw.Run(id);
+  auto t1 = Clock::now();
+  if (!s.ok()) {
+    (void)raw.Delete(id, true);
+    return s;
+  }
+  auto t2 = Clock::now();
+  s = raw.Kill(id);
+  Status deleted = raw.Delete(id, true);
+  auto t3 = Clock::now();
+  CRIA_RETURN_IF_ERROR(s, "");
+  CRIA_RETURN_IF_ERROR(deleted, "");
+  if (start != nullptr) {
+    start->push_back(Ms(t1 - t0));
+    stop->push_back(Ms(t3 - t2));
+  }
+  return OkStatus();
+}
+
+std::optional<double> P50(const std::vector<double>& v) {
+  if (v.empty()) return std::nullopt;
+  return Summarize(v).median;
+}
+
+Row Phase(const std::string& name, const std::vector<double>& cria,
+          const std::vector<double>& peer) {
+  Row row;
+  row.benchmark = "  " + name;
+  row.cria = Summarize(cria);
+  row.peer_p50 = P50(peer);
+  return row;
+}
+
+}  // namespace
+
+Status PodStartStop(CriBench& bench) {
+  CriStack& stack = bench.stack;
+  const std::string rt = stack.runtime();
+  Samples cria, peer;
+  std::vector<double> raw_start, raw_stop;
+  int serial = 0;
+  // The participants of one round, in the order they run this round.
+  std::vector<std::function<Status(bool)>> runs = {
+      [&](bool timed) {
+        return CriRun(stack, stack.cria(), false, "start-" + std::to_string(serial++),
+                      timed ? &cria : nullptr);
+      },
+      [&](bool timed) {
+        return RawRun(bench.raw, "start-" + std::to_string(serial++), timed ? &raw_start : nullptr,
+                      timed ? &raw_stop : nullptr);
+      }};
+  if (stack.containerd() != nullptr) {
+    runs.push_back([&](bool timed) {
+      return CriRun(stack, *stack.containerd(), true, "start-" + std::to_string(serial++),
+                    timed ? &peer : nullptr);
+    });
+  }
+  for (auto& run : runs) CRIA_RETURN_IF_ERROR(run(false), "warm-up");
+  for (int i = 0; i < bench.sizes.runs && !Interrupted(); ++i) {
+    // Each takes its turn at going first.
+    for (size_t k = 0; k < runs.size(); ++k) {
+      CRIA_RETURN_IF_ERROR(runs[(i + k) % runs.size()](true), "run " + std::to_string(i));
+    }
+  }
+  if (Interrupted()) return Status(StatusCode::kCancelled, "interrupted");
+
+  Row start;
+  start.benchmark = "pod+container start (" + rt + ")";
+  start.cria = Summarize(cria.start);
+  start.baseline = rt + " run -d of the same spec (fresh namespaces, rootfs copy)";
+  start.baseline_p50 = P50(raw_start);
+  start.peer_p50 = P50(peer.start);
+  start.target = "<=1.5";
+  start.met = Met(*start.Ratio() <= 1.5);
+  Row stop;
+  stop.benchmark = "pod stop+remove (" + rt + ")";
+  stop.cria = Summarize(cria.stop);
+  stop.baseline = rt + " kill + " + rt + " delete -f (no network, no rootfs to undo)";
+  stop.baseline_p50 = P50(raw_stop);
+  stop.peer_p50 = P50(peer.stop);
+  std::vector<Row> rows = {start,
+                           Phase("RunPodSandbox", cria.run_pod, peer.run_pod),
+                           Phase("CreateContainer", cria.create, peer.create),
+                           Phase("StartContainer", cria.start_container, peer.start_container),
+                           stop,
+                           Phase("StopPodSandbox", cria.stop_pod, peer.stop_pod),
+                           Phase("RemovePodSandbox", cria.remove_pod, peer.remove_pod)};
+  std::printf("pod start/stop: %d runs of each after a warm-up, in turn (%s)\n", bench.sizes.runs,
+              stack.containerd() != nullptr ? "cria, raw, containerd" : "cria, raw");
+  return ReportRows(rows);
+}
+
+}  // namespace cria::bench

@@ -128,45 +128,51 @@ Row ListRow(const std::string& name, const std::vector<ListSamples>& samples) {
   return row;
 }
 
-// VmRSS and Pss (KiB) of each of `pids`.
-void MonitorMemory(const std::vector<pid_t>& pids, std::vector<double>* vm_rss_mib,
-                   std::vector<double>* pss_mib) {
+// VmRSS, RssAnon and Pss (MiB) of each of `pids`.
+struct MonitorSamples {
+  std::vector<double> vm_rss, rss_anon, pss;
+};
+MonitorSamples MonitorMemory(const std::vector<pid_t>& pids) {
+  MonitorSamples out;
   for (pid_t pid : pids) {
     Rss rss;
     if (!ReadRss(pid, &rss)) continue;
-    vm_rss_mib->push_back(rss.vm_rss_kib / 1024.0);
-    pss_mib->push_back(ReadPssKib(pid) / 1024.0);
+    out.vm_rss.push_back(rss.vm_rss_kib / 1024.0);
+    out.rss_anon.push_back(rss.rss_anon_kib / 1024.0);
+    out.pss.push_back(ReadPssKib(pid) / 1024.0);
   }
+  return out;
 }
 
 Status MemoryAt(CriStack& stack, int pods) {
   const std::string when = std::to_string(pods) + " pods";
   CRIA_ASSIGN_OR_RETURN(DaemonMemory daemons, ReadDaemonMemory(stack), "");
   std::vector<Row> rows = DaemonMemoryRows(when, daemons, true);
-  std::vector<double> conmon_rss, conmon_pss, shim_rss, shim_pss;
-  MonitorMemory(FindProcesses("conmon", stack.root() + "/"), &conmon_rss, &conmon_pss);
-  if (stack.peer() != nullptr) MonitorMemory(stack.peer()->ShimPids(), &shim_rss, &shim_pss);
-  if (conmon_rss.empty()) return Status(StatusCode::kInternal, "no conmon process found");
+  MonitorSamples conmon = MonitorMemory(FindProcesses("conmon", stack.root() + "/"));
+  MonitorSamples shim;
+  if (stack.peer() != nullptr) shim = MonitorMemory(stack.peer()->ShimPids());
+  if (conmon.vm_rss.empty()) return Status(StatusCode::kInternal, "no conmon process found");
   Row rss;
   rss.benchmark = when + ": VmRSS per conmon";
   rss.unit = "MiB";
-  rss.cria = Summarize(conmon_rss);
-  if (!shim_rss.empty()) rss.peer_p50 = Summarize(shim_rss).median;
+  rss.cria = Summarize(conmon.vm_rss);
+  if (!shim.vm_rss.empty()) rss.peer_p50 = Summarize(shim.vm_rss).median;
   rss.target = "<2MiB each";
   rss.met = Met(rss.cria->max < 2.0);
   Row pss = rss;
   pss.benchmark = when + ": Pss per conmon";
-  pss.cria = Summarize(conmon_pss);
+  pss.cria = Summarize(conmon.pss);
   pss.peer_p50.reset();
-  if (!shim_pss.empty()) pss.peer_p50 = Summarize(shim_pss).median;
+  if (!shim.pss.empty()) pss.peer_p50 = Summarize(shim.pss).median;
   pss.target = "info";
   pss.met = "-";
   rows.push_back(rss);
   rows.push_back(pss);
   std::printf(
-      "memory with %d pods: %zu conmon (cria, one per container), %zu shims (containerd,"
-      " one per pod)\n",
-      pods, conmon_rss.size(), shim_rss.size());
+      "memory with %d pods: %zu conmon (cria, one per container; RssAnon p50 %.2f MiB), %zu "
+      "shims (containerd, one per pod; RssAnon p50 %.2f MiB)\n",
+      pods, conmon.vm_rss.size(), Summarize(conmon.rss_anon).median, shim.vm_rss.size(),
+      shim.rss_anon.empty() ? 0.0 : Summarize(shim.rss_anon).median);
   return ReportRows(rows);
 }
 

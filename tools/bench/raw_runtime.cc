@@ -152,6 +152,12 @@ Status RawRuntime::Run(const std::string& id) {
   return Invoke({"run", "-d", "--bundle", dir_ + "/bundles/" + id, id});
 }
 
+Status RawRuntime::Create(const std::string& id) {
+  return Invoke({"create", "--bundle", dir_ + "/bundles/" + id, id});
+}
+
+Status RawRuntime::Start(const std::string& id) { return Invoke({"start", id}); }
+
 Status RawRuntime::Exec(const std::string& id, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"exec", id};
   argv.insert(argv.end(), args.begin(), args.end());

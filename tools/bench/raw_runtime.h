@@ -32,6 +32,10 @@ class RawRuntime {
   Status MakeBundle(const std::string& id);
   // `<runtime> run -d` of the bundle made for `id`; returns when the runtime has.
   Status Run(const std::string& id);
+  // `<runtime> create` then `<runtime> start` of the bundle made for `id`: the two steps a
+  // CRI runtime takes (at StartContainer, through conmon), one invocation each.
+  Status Create(const std::string& id);
+  Status Start(const std::string& id);
   // `<runtime> exec <id> args...`, waiting for the process.
   Status Exec(const std::string& id, const std::vector<std::string>& args);
   // `<runtime> kill <id> KILL`.

@@ -4,7 +4,7 @@
 //
 // Usage: cri_bench [--runtime runc|crun] [--quick] [--runs N] [--exec-runs N] [--pods N]
 //                  [--containers N] [--burst N] [--burst-runs N] [--list-calls N]
-//                  [--no-peer] [--bin-dir DIR] [--keep]
+//                  [--no-peer] [--bin-dir DIR] [--keep] [--log-level debug|info|warn|error]
 // (tools/bench/cri calls this twice, runc then crun, from the repository root; as root).
 // With runc it runs every benchmark; with crun, pod start and stop only (containerd's
 // config has runc only, so crun runs have no peer). crun 1.8 refuses this host's hybrid
@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-peer", no_peer, "without containerd");
   app.add_option("--bin-dir", options.bin_dir, "where services/*/cria-* are (bazel-bin)");
   app.add_flag("--keep", options.keep, "keep the temp root (logs, state)");
+  app.add_option("--log-level", options.log_level, "of the cria daemons (warn)")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   CLI11_PARSE(app, argc, argv);
   if (quick) {
     sizes = {.runs = 1,

@@ -1,10 +1,9 @@
 // Benchmark c (cri_benchmarks.h): pods started at once, in pods per second.
 #include <cstdio>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "tools/bench/cri_benchmarks.h"
+#include "tools/bench/parallel.h"
 #include "tools/bench/stats.h"
 
 namespace cria::bench {
@@ -12,20 +11,10 @@ namespace {
 
 // Runs fn(0..n-1) on n threads at once; the wall time in ms and the first error.
 Status AtOnce(int n, const std::function<Status(int)>& fn, double* ms) {
-  std::mutex mu;
-  Status first;
-  std::vector<std::thread> threads;
   auto t0 = Clock::now();
-  for (int k = 0; k < n; ++k) {
-    threads.emplace_back([&, k] {
-      Status s = fn(k);
-      std::lock_guard<std::mutex> lock(mu);
-      if (!s.ok() && first.ok()) first = s;
-    });
-  }
-  for (auto& t : threads) t.join();
+  Status s = ForEachParallel(n, n, fn, true);
   *ms = Ms(Clock::now() - t0);
-  return first;
+  return s;
 }
 
 // One burst of `n` pods through `client`; pods/s into `out` when given. The pods are

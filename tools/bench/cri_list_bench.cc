@@ -1,13 +1,12 @@
 // Benchmark d, and f at `pods` pods (cri_benchmarks.h): ListContainers and
 // ListContainerStats at two sizes, and memory with the pods running.
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <functional>
-#include <mutex>
 #include <thread>
 
 #include "tools/bench/cri_benchmarks.h"
+#include "tools/bench/parallel.h"
 #include "tools/bench/proc_memory.h"
 #include "tools/bench/pull_support.h"
 #include "tools/bench/stats.h"
@@ -17,24 +16,9 @@ namespace {
 
 constexpr int kThreads = 4;  // for the set-up, outside any clock
 
-// fn(0..n-1) on kThreads threads; the first error.
+// fn(0..n-1), kThreads at a time; the first error.
 Status Parallel(int n, const std::function<Status(int)>& fn) {
-  std::atomic<int> next{0};
-  std::mutex mu;
-  Status first;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = next++; i < n; i = next++) {
-        Status s = fn(i);
-        std::lock_guard<std::mutex> lock(mu);
-        if (!s.ok() && first.ok()) first = s;
-        if (!s.ok()) return;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return first;
+  return ForEachParallel(n, kThreads, fn);
 }
 
 // One endpoint's pods for the List benchmark.

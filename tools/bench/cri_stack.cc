@@ -4,16 +4,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <thread>
 
 #include "services/image/testing/image_builder.h"
 #include "services/image/testing/image_push.h"
 #include "tools/bench/cgroup_tree.h"
+#include "tools/bench/parallel.h"
 #include "tools/bench/proc_memory.h"
 #include "tools/bench/pull_support.h"
 
@@ -132,15 +131,12 @@ Status CriStack::StartCria() {
                        "");
   daemons_ = std::make_unique<DaemonStack>(root() + "/cria", options_.bin_dir);
   const std::string bin = Absolute(options_.bin_dir);
-  CRIA_RETURN_IF_ERROR(
-      daemons_->WriteConfig("common:\n  log_level: warn\n"
-                            "network:\n  cni_config_dirs: [\"" +
-                            cni +
-                            "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
-                            "runtime:\n  pinns_path: \"" +
-                            bin + "/tools/cria-pinns/cria-pinns\"\n" + "  pause_path: \"" + bin +
-                            "/tools/cria-pause/cria-pause\"\n"),
-      "");
+  std::string config = "common:\n  log_level: " + options_.log_level + "\n";
+  config += "network:\n  cni_config_dirs: [\"" + cni + "\"]\n";
+  config += "  cni_plugin_dirs: [\"/usr/lib/cni\"]\n";
+  config += "runtime:\n  pinns_path: \"" + bin + "/tools/cria-pinns/cria-pinns\"\n";
+  config += "  pause_path: \"" + bin + "/tools/cria-pause/cria-pause\"\n";
+  CRIA_RETURN_IF_ERROR(daemons_->WriteConfig(config), "");
   for (const std::string& d : Daemons()) {
     Status s = daemons_->Start(d);
     if (!s.ok()) return Annotate(s, "start cria-" + d);
@@ -178,21 +174,9 @@ Status CriStack::StartPeer() {
 
 Status CriStack::RemoveAllPods(CriClient& client, int threads) {
   CRIA_ASSIGN_OR_RETURN(std::vector<std::string> ids, client.ListPodIds(), "");
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  Status first;
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (size_t i = next++; i < ids.size(); i = next++) {
-        Status s = client.StopAndRemovePod(ids[i]);
-        std::lock_guard<std::mutex> lock(mu);
-        if (!s.ok() && first.ok()) first = s;
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  return first;
+  return ForEachParallel(
+      static_cast<int>(ids.size()), threads, [&](int i) { return client.StopAndRemovePod(ids[i]); },
+      true);
 }
 
 std::vector<std::string> CriStack::Cleanup() {

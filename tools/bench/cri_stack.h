@@ -25,9 +25,10 @@ namespace cria::bench {
 
 struct CriStackOptions {
   std::string bin_dir = "bazel-bin";
-  std::string runtime = "runc";  // cria's runtime handler for the benchmark pods
-  bool peer = true;              // containerd as well
-  bool keep = false;             // leave the temp root (logs) in place
+  std::string runtime = "runc";    // cria's runtime handler for the benchmark pods
+  bool peer = true;                // containerd as well
+  bool keep = false;               // leave the temp root (logs) in place
+  std::string log_level = "warn";  // of the cria daemons (debug: where the time goes)
 };
 
 class CriStack {

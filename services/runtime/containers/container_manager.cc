@@ -22,6 +22,7 @@
 #include "rapidjson/writer.h"
 #include "services/runtime/containers/signals.h"
 #include "services/runtime/oci/conmon.h"
+#include "services/runtime/oci/exec_process.h"
 #include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/container_spec.h"
 #include "services/runtime/spec/propagation.h"
@@ -63,6 +64,16 @@ pid_t ReadPidFile(const std::string& path) {
   pid_t pid = 0;
   in >> pid;
   return pid;
+}
+
+// The container's OCI config.json, as written at create.
+Result<std::string> ReadConfigJson(const ContainerRecord& record) {
+  const std::string path = record.bundle + "/config.json";
+  std::ifstream in(path);
+  if (!in) return ErrnoStatus(errno, "read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 bool Gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
@@ -474,10 +485,14 @@ Result<ExecResult> ContainerManager::ExecSync(const std::string& id,
   }
   if (cmd.empty()) return Status(StatusCode::kInvalidArgument, "ExecSync: no command");
   CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "ExecSync");
+  CRIA_ASSIGN_OR_RETURN(std::string config, ReadConfigJson(record), "ExecSync");
+  CRIA_ASSIGN_OR_RETURN(std::string process, oci::ExecProcessJson(config, cmd),
+                        "ExecSync in " + id);
   constexpr size_t kOutputCap = 16 << 20;
-  CRIA_ASSIGN_OR_RETURN(process::Outcome outcome,
-                        cli.Exec(id, cmd, std::chrono::seconds(timeout_seconds), kOutputCap),
-                        "ExecSync");
+  CRIA_ASSIGN_OR_RETURN(
+      process::Outcome outcome,
+      cli.Exec(id, process, record.bundle, std::chrono::seconds(timeout_seconds), kOutputCap),
+      "ExecSync");
   ExecResult result{outcome.exit_code, outcome.out, outcome.err};
   if (outcome.timed_out) {
     // As CRI-O: the partial output, exit code -1 and a note on stderr.

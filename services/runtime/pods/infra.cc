@@ -17,6 +17,7 @@
 #include "services/runtime/oci/runtime_cli.h"
 #include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/pause_spec.h"
+#include "services/runtime/spec/resources.h"
 #include "services/runtime/spec/spec_json.h"
 
 namespace cria::runtime::pods {
@@ -118,6 +119,20 @@ Status InfraRunner::Stop(PodRecord& pod) {
   ::unlink((options_.exit_dir + "/" + id).c_str());
   pod.infra_pid = 0;
   return OkStatus();
+}
+
+Status InfraRunner::Update(const PodRecord& pod,
+                           const ::runtime::v1::LinuxContainerResources& resources) {
+  CRIA_ASSIGN_OR_RETURN(std::string json, spec::UpdateResourcesJson(resources, options_.host),
+                        "pod " + pod.id);
+  if (pod.pid_ns.empty() || pod.infra_pid == 0) return OkStatus();
+  auto runtime = options_.runtimes.find(pod.runtime_handler);
+  if (runtime == options_.runtimes.end()) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "pod " + pod.id + ": runtime handler " + pod.runtime_handler + " is gone");
+  }
+  oci::RuntimeCli cli(runtime->second, RootFor(pod.runtime_handler));
+  return Annotate(cli.Update(InfraId(pod), json), "update the infra process of pod " + pod.id);
 }
 
 Status InfraRunner::Remove(PodRecord& pod) {

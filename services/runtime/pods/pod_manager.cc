@@ -270,6 +270,26 @@ Status PodManager::Stop(const std::string& id) {
   return Persist(record);
 }
 
+Status PodManager::UpdateResources(const std::string& id,
+                                   const ::runtime::v1::LinuxContainerResources* overhead,
+                                   const ::runtime::v1::LinuxContainerResources* resources) {
+  auto holder = LockFor(id);
+  std::lock_guard<std::mutex> pod_lock(*holder);
+  CRIA_ASSIGN_OR_RETURN(PodRecord record, Get(id), "UpdatePodSandboxResources");
+  if (record.state != PodState::kReady) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "UpdatePodSandboxResources: pod sandbox " + id + " is not ready");
+  }
+  auto* linux = record.config.mutable_linux();
+  if (overhead != nullptr) *linux->mutable_overhead() = *overhead;
+  if (resources != nullptr) *linux->mutable_resources() = *resources;
+  if (infra_ != nullptr && resources != nullptr) {
+    CRIA_RETURN_IF_ERROR(infra_->Update(record, *resources), "UpdatePodSandboxResources");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  return Annotate(Persist(record), "UpdatePodSandboxResources");
+}
+
 Status PodManager::Remove(const std::string& id) {
   auto holder = LockFor(id);
   std::lock_guard<std::mutex> pod_lock(*holder);

@@ -50,6 +50,13 @@ class PodManager {
                           const std::string& runtime_handler);
   Status Stop(const std::string& id);
   Status Remove(const std::string& id);
+  // UpdatePodSandboxResources: the kubelet has resized the pod's cgroup and tells the
+  // runtime. The pod-level overhead and resources replace those of the pod's config (its
+  // record) and are applied to the infra process when the pod has one. A field left unset
+  // keeps its old value. NotFound, FailedPrecondition for a pod that is not ready.
+  Status UpdateResources(const std::string& id,
+                         const ::runtime::v1::LinuxContainerResources* overhead,
+                         const ::runtime::v1::LinuxContainerResources* resources);
   // NotFound naming the id.
   Result<PodRecord> Get(const std::string& id) const;
   std::vector<PodRecord> List() const;

@@ -158,9 +158,11 @@ void ContainerManager::Recover() {
     if (Result<pods::PodRecord> pod = pods_.Get(record->pod_id); pod.ok()) {
       names_[record->ReservedName(pod->config.metadata())] = record->id;
     }
+    RecoverInterruptedStart(*record);
     Refresh(*record);
     containers_[record->id] = std::move(*record);
   }
+  RemoveOrphanBundles();
 }
 
 std::shared_ptr<std::mutex> ContainerManager::LockFor(const std::string& id) {

@@ -48,8 +48,14 @@ class ContainerManager {
                    clients::ImageClient& images, clients::StorageClient& storage);
 
   Status Init();
-  // Loads the records and brings them up to date with conmon's exit files.
+  // Loads the records and brings them up to date with conmon's exit files; finishes what a
+  // crash interrupted (containers/recovery.cc): a start cut short is completed or undone,
+  // bundles without a record are removed.
   void Recover();
+  // Removes the root filesystems cria-storage holds for containers that have no record
+  // and are not being created (a crash during CreateContainer). Unavailable while
+  // cria-storage is down: call again later. Returns how many were removed.
+  Result<int> CollectOrphanRootfs();
 
   Result<std::string> Create(const std::string& pod_id,
                              const ::runtime::v1::ContainerConfig& config,
@@ -79,6 +85,11 @@ class ContainerManager {
   // Reads the exit file of a running container; EXITED once it is there.
   void Refresh(ContainerRecord& record);
   std::string ExitDir() const { return options_.run_dir + "/exits"; }
+  // Recovery (recovery.cc), at start with mu_ held: a CREATED record whose start was cut
+  // short between conmon's create and the record of the start.
+  void RecoverInterruptedStart(ContainerRecord& record);
+  // Bundle dirs with no record: a crash during CreateContainer.
+  void RemoveOrphanBundles();
 
   ContainerManagerOptions options_;
   pods::PodManager& pods_;

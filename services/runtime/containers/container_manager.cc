@@ -20,6 +20,7 @@
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "services/runtime/containers/selinux_relabel.h"
 #include "services/runtime/containers/signals.h"
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/oci/exec_process.h"
@@ -311,6 +312,10 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
     if (ec) return ErrnoStatus(ec.value(), what + ": create the mount source " + dir);
   }
   CRIA_RETURN_IF_ERROR(CheckPropagation(generated.propagation_checks), what);
+  // Mounts asking for a relabel get the container's mount label (SELinux hosts only).
+  if (options_.host.selinux_enabled && !generated.spec.linux.mount_label.empty()) {
+    CRIA_RETURN_IF_ERROR(RelabelTrees(generated.relabel, generated.spec.linux.mount_label), what);
+  }
   record.cgroups_path = generated.spec.linux.cgroups_path;
   CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
   CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600), what);

@@ -157,20 +157,14 @@ void ContainerManager::Recover() {
       continue;
     }
     if (Result<pods::PodRecord> pod = pods_.Get(record->pod_id); pod.ok()) {
-      names_[record->ReservedName(pod->config.metadata())] = record->id;
+      (void)names_.Reserve(record->ReservedName(pod->config.metadata()), record->id,
+                           "load the container records");
     }
     RecoverInterruptedStart(*record);
     Refresh(*record);
     containers_[record->id] = std::move(*record);
   }
   RemoveOrphanBundles();
-}
-
-std::shared_ptr<std::mutex> ContainerManager::LockFor(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& m = locks_[id];
-  if (!m) m = std::make_shared<std::mutex>();
-  return m;
 }
 
 Status ContainerManager::Persist(const ContainerRecord& record) {
@@ -235,18 +229,9 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   const std::string name = record.ReservedName(pod.config.metadata());
   const std::string what = "CreateContainer " + name;
   UndoStack undo;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto held = names_.find(name);
-    if (held != names_.end()) {
-      return Status(StatusCode::kAlreadyExists,
-                    what + ": the name is reserved by container " + held->second);
-    }
-    names_[name] = record.id;
-  }
+  CRIA_RETURN_IF_ERROR(names_.Reserve(name, record.id, "CreateContainer"), "");
   undo.Push("release " + name, [this, name] {
-    std::lock_guard<std::mutex> lock(mu_);
-    names_.erase(name);
+    names_.Release(name);
     return OkStatus();
   });
 
@@ -347,7 +332,7 @@ std::vector<ContainerRecord> ContainerManager::List() {
 }
 
 Status ContainerManager::Start(const std::string& id) {
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StartContainer");
   if (record.state != ContainerState::kCreated) {
@@ -397,7 +382,7 @@ Status ContainerManager::Start(const std::string& id) {
 }
 
 Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StopContainer");
   if (record.state != ContainerState::kRunning) return OkStatus();
@@ -442,7 +427,7 @@ Status ContainerManager::Remove(const std::string& id) {
   if (!found.ok()) return OkStatus();  // removing a removed container is fine (CRI)
   if (found->state == ContainerState::kRunning)
     CRIA_RETURN_IF_ERROR(Stop(id, 0), "RemoveContainer");
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "RemoveContainer");
   if (Result<oci::RuntimeCli> cli = RuntimeFor(record.handler); cli.ok()) {
@@ -454,14 +439,9 @@ Status ContainerManager::Remove(const std::string& id) {
   ::unlink((ExitDir() + "/" + id).c_str());
   std::lock_guard<std::mutex> lock(mu_);
   CRIA_RETURN_IF_ERROR(records_.Remove(id), "RemoveContainer " + id);
-  for (auto it = names_.begin(); it != names_.end(); ++it) {
-    if (it->second == id) {
-      names_.erase(it);
-      break;
-    }
-  }
+  names_.ReleaseId(id);
   containers_.erase(id);
-  locks_.erase(id);
+  locks_.Forget(id);
   log::Info("container removed", {{"container", id}});
   return OkStatus();
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "libs/ids/name_registry.h"
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
 #include "services/runtime/cgroups/cgroup_driver.h"
@@ -80,7 +81,6 @@ class ContainerManager {
   Result<oci::RuntimeCli> RuntimeFor(const std::string& handler) const;
 
  private:
-  std::shared_ptr<std::mutex> LockFor(const std::string& id);
   Status Persist(const ContainerRecord& record);
   // Reads the exit file of a running container; EXITED once it is there.
   void Refresh(ContainerRecord& record);
@@ -100,8 +100,8 @@ class ContainerManager {
 
   mutable std::mutex mu_;
   std::map<std::string, ContainerRecord> containers_;
-  std::map<std::string, std::string> names_;  // reserved name → id
-  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+  ids::NameRegistry names_{"container"};
+  ids::KeyedMutex locks_;  // calls on one container run one at a time
 };
 
 }  // namespace cria::runtime::containers

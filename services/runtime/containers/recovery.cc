@@ -81,9 +81,7 @@ Result<int> ContainerManager::CollectOrphanRootfs() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (containers_.count(id) != 0) continue;
-      bool being_created = false;
-      for (const auto& [name, holder] : names_) being_created |= holder == id;
-      if (being_created) continue;
+      if (names_.HoldsAny(id)) continue;  // being created
     }
     CRIA_RETURN_IF_ERROR(storage_.Remove(id), "collect the rootfs of " + id);
     log::Info("rootfs of a container never recorded removed", {{"container", id}});

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "libs/clock/unix_time.h"
 #include "libs/ids/random_id.h"
@@ -145,6 +146,18 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     fs::remove_all(dir, ec);
     return OkStatus();
   });
+  // The network (netns, CNI ADD: most of a pod's start) is made by cria-network while
+  // this thread pins the other namespaces; it is waited for on every path, and removed
+  // again if the pod fails.
+  std::shared_future<Result<clients::PodNetwork>> network;
+  if (!record.HostNetwork()) {
+    network = std::async(std::launch::async, [this, id = record.id, &config] {
+                return network_.Create(id, config);
+              }).share();
+    undo.Push("remove the pod network", [this, id = record.id, network] {
+      return network.get().ok() ? network_.Remove(id) : OkStatus();
+    });
+  }
   if (!record.HostIpc()) {
     CRIA_RETURN_IF_ERROR(MountShm(dir), what);
     undo.Push("unmount the pod's shm", [dir] { return UnmountShm(dir); });
@@ -183,13 +196,11 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     });
   }
 
-  if (!record.HostNetwork()) {
-    CRIA_ASSIGN_OR_RETURN(clients::PodNetwork net, network_.Create(record.id, config), what);
+  if (network.valid()) {
+    CRIA_ASSIGN_OR_RETURN(clients::PodNetwork net, network.get(), what);
     record.net_ns = net.netns_path;
     record.ips = net.ips;
     record.network_ready = true;
-    const std::string id = record.id;
-    undo.Push("remove the pod network", [this, id] { return network_.Remove(id); });
   }
   CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips), what);
   if (record.SharesPid()) {

@@ -397,12 +397,7 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
     if (parsed.ok()) signal = *parsed;
   }
   auto exited = [&](std::chrono::milliseconds within) {
-    auto deadline = std::chrono::steady_clock::now() + within;
-    do {
-      if (oci::ReadExitCode(ExitDir(), id).ok()) return true;
-      std::this_thread::sleep_for(50ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return oci::ReadExitCode(ExitDir(), id).ok();
+    return oci::WaitExitCode(ExitDir(), id, within).ok();
   };
   if (timeout_seconds > 0) {
     Status s = cli.Kill(id, signal);

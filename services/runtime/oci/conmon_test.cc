@@ -80,15 +80,6 @@ struct Bundle {
   std::string dir;
 };
 
-Result<int> WaitExit(const std::string& exit_dir, const std::string& id) {
-  for (int i = 0; i < 200; ++i) {
-    Result<int> code = ReadExitCode(exit_dir, id);
-    if (code.ok()) return code;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return ReadExitCode(exit_dir, id);
-}
-
 // crun 1.8 refuses hosts whose cgroup v2 hierarchy holds controllers while v1 is
 // mounted too ("hybrid mode"), as some sandboxes are set up.
 bool HybridWithV2Controllers() {
@@ -120,7 +111,8 @@ TEST_CASE("a container under conmon: created, started, exit code and CRI log") {
       CHECK(state->status == "created");
       CHECK(state->pid == started->container_pid);
       REQUIRE(cli.Start(request.container_id).ok());
-      Result<int> code = WaitExit(request.exit_dir, request.container_id);
+      Result<int> code =
+          WaitExitCode(request.exit_dir, request.container_id, std::chrono::seconds(10));
       REQUIRE(code.ok());
       CHECK(*code == 3);
       std::string log = ReadAll(request.log_path);
@@ -148,6 +140,27 @@ TEST_CASE("a command that does not exist: the create fails with the runtime's er
   CHECK(std::string(started.status().message()).find("/no/such/command") != std::string::npos);
   RuntimeCli cli(request.runtime, request.runtime_root);
   CHECK(cli.Delete(request.container_id, true).ok());
+}
+
+TEST_CASE("WaitExitCode returns as the exit file appears, NotFound when time is up") {
+  char tmpl[] = "/tmp/cria-exit-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  CHECK(WaitExitCode(dir, "ctr", std::chrono::milliseconds(100)).status().code() ==
+        StatusCode::kNotFound);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::ofstream(dir + "/.ctr.tmp") << "137";
+    ::rename((dir + "/.ctr.tmp").c_str(), (dir + "/ctr").c_str());
+  });
+  const auto start = std::chrono::steady_clock::now();
+  Result<int> code = WaitExitCode(dir, "ctr", std::chrono::seconds(10));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  writer.join();
+  REQUIRE(code.ok());
+  CHECK(*code == 137);
+  CHECK(waited < std::chrono::seconds(2));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("the exec process is the container's, with other args and no terminal") {
@@ -196,7 +209,7 @@ TEST_CASE("kill, exec with a timeout, and a running container's state") {
   REQUIRE(slow.ok());
   CHECK(slow->timed_out);
   REQUIRE(cli.Kill(request.container_id, SIGTERM).ok());
-  Result<int> code = WaitExit(request.exit_dir, request.container_id);
+  Result<int> code = WaitExitCode(request.exit_dir, request.container_id, std::chrono::seconds(10));
   REQUIRE(code.ok());
   CHECK(*code == 7);
   REQUIRE(cli.Delete(request.container_id, true).ok());

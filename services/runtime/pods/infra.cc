@@ -107,13 +107,10 @@ Status InfraRunner::Stop(PodRecord& pod) {
   const std::string id = InfraId(pod);
   if (!oci::ReadExitCode(options_.exit_dir, id).ok()) {
     (void)cli.Kill(id, SIGKILL, true);
-    // conmon writes the exit file once it has reaped cria-pause; wait for it (so it is
-    // not written after its removal below), less long once the process is gone.
-    int left = 200;
-    while (left-- > 0 && !oci::ReadExitCode(options_.exit_dir, id).ok()) {
-      if (::kill(pod.infra_pid, 0) != 0) left = std::min(left, 40);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    // conmon writes the exit file once it has reaped cria-pause (within milliseconds of
+    // SIGKILL); wait for it, so it is not written after its removal below. Not for long: a
+    // conmon that died with cria-pause never writes it.
+    (void)oci::WaitExitCode(options_.exit_dir, id, std::chrono::seconds(2));
   }
   CRIA_RETURN_IF_ERROR(cli.Delete(id, true), "stop the infra process of pod " + pod.id);
   ::unlink((options_.exit_dir + "/" + id).c_str());

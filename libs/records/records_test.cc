@@ -18,6 +18,7 @@
 #include "libs/records/atomic_file.h"
 #include "libs/records/json_object.h"
 #include "libs/records/record_dir.h"
+#include "libs/records/record_fields.h"
 #include "libs/records/record_name.h"
 #include "libs/records/small_file.h"
 #include "libs/status/status.h"
@@ -488,6 +489,45 @@ TEST_CASE("RecordDir::LoadAll of a missing directory is an error naming it") {
   const Result<RecordDir::LoadReport> report = records.LoadAll();
   CHECK(report.status().code() == StatusCode::kNotFound);
   CHECK_THAT(MessageOf(report.status()), Contains("list records in " + tmp.path().string()));
+}
+
+TEST_CASE("a record built with RecordBuilder reads back; bad fields are DataLoss by name") {
+  rapidjson::Document doc = RecordBuilder(3)
+                                .String("name", std::string("a\0b", 3))
+                                .Int64("when", -5)
+                                .Uint64("size", 1ull << 40)
+                                .Bool("ready", true)
+                                .Strings("tags", {"x", "y"})
+                                .Take();
+  Result<RecordReader> in = RecordReader::Open(doc, "test", 3);
+  REQUIRE(in.ok());
+  std::string name;
+  int64_t when = 0;
+  uint64_t size = 0;
+  bool ready = false;
+  std::vector<std::string> tags;
+  REQUIRE(in->String("name", &name).ok());
+  CHECK(name == std::string("a\0b", 3));
+  REQUIRE(in->Int64("when", &when).ok());
+  CHECK(when == -5);
+  REQUIRE(in->Uint64("size", &size).ok());
+  CHECK(size == 1ull << 40);
+  REQUIRE(in->Bool("ready", &ready).ok());
+  CHECK(ready);
+  REQUIRE(in->Strings("tags", &tags).ok());
+  CHECK(tags == std::vector<std::string>{"x", "y"});
+  std::string kept = "kept";
+  CHECK(in->OptionalString("absent", &kept).ok());
+  CHECK(kept == "kept");
+
+  Status wrong = in->Int64("name", &when);
+  CHECK(wrong.code() == StatusCode::kDataLoss);
+  CHECK(MessageOf(wrong) == "test record: bad or missing \"name\"");
+  CHECK(in->String("absent", &name).code() == StatusCode::kDataLoss);
+  CHECK(in->OptionalString("when", &kept).code() == StatusCode::kDataLoss);
+  CHECK(RecordReader::Open(doc, "test", 4).status().code() == StatusCode::kDataLoss);
+  rapidjson::Document array(rapidjson::kArrayType);
+  CHECK(RecordReader::Open(array, "test", 3).status().code() == StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "services/runtime/clients/image_storage_client.h"
 #include "services/runtime/clients/network_client.h"
 #include "services/runtime/containers/container_manager.h"
+#include "services/runtime/containers/orphan_collector.h"
 #include "services/runtime/oci/runtime_binary.h"
 #include "services/runtime/pods/pod_manager.h"
 #include "services/runtime/server/info_service.h"
@@ -134,5 +135,8 @@ int main(int argc, char** argv) {
   cria::runtime::InfoService info(daemon.identity());
   daemon.server().AddService(&cri);
   daemon.server().AddService(&info);
+
+  // cria-storage may start after us: orphans are collected once it answers.
+  containers::OrphanRootfsCollector collector(container_manager);
   return daemon.Serve();
 }

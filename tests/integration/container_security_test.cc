@@ -535,6 +535,75 @@ TEST_CASE("UpdateContainerResources changes the limits of a running container") 
   CHECK(c.Update("no-such-container", more).error_code() == grpc::StatusCode::NOT_FOUND);
 }
 
+// The kubelet resizes the pod cgroup, then tells the runtime: the pod's config gets the new
+// pod-level resources (PodSandboxStatus shows them) and the infra process of a pod that
+// has one gets them through the OCI runtime's update.
+TEST_CASE("UpdatePodSandboxResources records pod-level resources and applies them to infra") {
+  Cluster c;
+  const std::string plain = c.RunPod("plain");
+  const std::string shared = c.RunPod("shared", [](cri::PodSandboxConfig& p) {
+    p.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(cri::POD);
+  });
+  auto update = [&](const std::string& pod, const cri::LinuxContainerResources* overhead,
+                    const cri::LinuxContainerResources& resources) {
+    cri::UpdatePodSandboxResourcesRequest request;
+    request.set_pod_sandbox_id(pod);
+    if (overhead != nullptr) *request.mutable_overhead() = *overhead;
+    *request.mutable_resources() = resources;
+    cri::UpdatePodSandboxResourcesResponse response;
+    grpc::ClientContext context;
+    return c.runtime().UpdatePodSandboxResources(&context, request, &response);
+  };
+  auto config_of = [&](const std::string& pod) {
+    cri::PodSandboxStatusRequest request;
+    request.set_pod_sandbox_id(pod);
+    request.set_verbose(true);
+    cri::PodSandboxStatusResponse response;
+    grpc::ClientContext context;
+    REQUIRE(c.runtime().PodSandboxStatus(&context, request, &response).ok());
+    return response.info().at("info");
+  };
+  cri::LinuxContainerResources resources;
+  resources.set_memory_limit_in_bytes(96 * kMiB);
+  resources.set_cpu_shares(300);
+  cri::LinuxContainerResources overhead;
+  overhead.set_memory_limit_in_bytes(8 * kMiB);
+
+  grpc::Status s = update(plain, &overhead, resources);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  std::string info = config_of(plain);
+  CHECK(info.find("\"memoryLimitInBytes\":\"100663296\"") != std::string::npos);
+  CHECK(info.find("\"memoryLimitInBytes\":\"8388608\"") != std::string::npos);
+
+  s = update(shared, nullptr, resources);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  // The infra process's cgroup is named after the pod.
+  CHECK(Trim(FileText(c.CgroupDir("memory", shared) + "/memory.limit_in_bytes")) ==
+        std::to_string(96 * kMiB));
+  CHECK(Trim(FileText(c.CgroupDir("cpu", shared) + "/cpu.shares")) == "300");
+  CHECK(config_of(shared).find("\"cpuShares\":\"300\"") != std::string::npos);
+
+  // Survives a restart of cria-runtime (it is in the pod's record).
+  c.stack().Kill("runtime");
+  c.stack().Start("runtime");
+  c.Connect();
+  CHECK(config_of(plain).find("\"memoryLimitInBytes\":\"100663296\"") != std::string::npos);
+
+  cri::LinuxContainerResources bad;
+  bad.set_memory_limit_in_bytes(-1);
+  CHECK(update(plain, nullptr, bad).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(config_of(plain).find("\"memoryLimitInBytes\":\"100663296\"") != std::string::npos);
+  CHECK(update("no-such-pod", nullptr, resources).error_code() == grpc::StatusCode::NOT_FOUND);
+  cri::StopPodSandboxRequest stop;
+  stop.set_pod_sandbox_id(plain);
+  cri::StopPodSandboxResponse stopped;
+  grpc::ClientContext context;
+  REQUIRE(c.runtime().StopPodSandbox(&context, stop, &stopped).ok());
+  CHECK(update(plain, nullptr, resources).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 // The number after "line" in the last complete line of a CRI log ("" → -1), and the first.
 std::pair<int, int> LineRange(const std::string& log) {
   int first = -1, last = -1;

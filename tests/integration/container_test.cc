@@ -5,15 +5,18 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "cri/runtime/v1/cri_api.h"
+#include "cria/storage/v1/storage.grpc.pb.h"
 #include "tests/support/cri_cluster.h"
 
 namespace cria::testing {
 namespace {
 
 namespace cri = ::runtime::v1;
+namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 // One pod ("pod", with its log directory) in a CriCluster; at the end of each test every
@@ -184,19 +187,102 @@ TEST_CASE("a pod sharing its PID namespace: containers see each other, cria-paus
   c.CheckClean();
 }
 
-TEST_CASE("an exit while cria-runtime is down is reported with its real code") {
+// The container ids cria-storage holds a rootfs for, with their top layers.
+std::map<std::string, std::string> StorageRootfs(CriCluster& c) {
+  auto stub = storage::v1::Storage::NewStub(TestChannel(c.stack().Socket("storage")));
+  grpc::ClientContext context;
+  storage::v1::ListRootfsResponse response;
+  REQUIRE(stub->ListRootfs(&context, {}, &response).ok());
+  std::map<std::string, std::string> out;
+  for (const auto& entry : response.rootfs()) out[entry.container_id()] = entry.top_layer();
+  return out;
+}
+
+// kill -9 of cria-runtime with containers in every state and work half done (DESIGN.md
+// section 4): afterwards the same containers are listed in the right states, an exit
+// that happened while it was down has its real code, what a crash cut short is finished
+// or undone, and every operation works on all of them.
+TEST_CASE("recovery after kill -9: every state, half-done work, every operation afterwards") {
   Cluster c;
-  std::string id;
-  REQUIRE(c.Create("late", {"sh", "-c", "sleep 1; exit 7"}, &id).ok());
-  REQUIRE(c.Start(id).ok());
+  std::string created, running, exited, late, half;
+  REQUIRE(c.Create("created", {"sleep", "100000"}, &created).ok());
+  REQUIRE(c.Create("running", {"sleep", "100000"}, &running).ok());
+  REQUIRE(c.Start(running).ok());
+  REQUIRE(c.Create("exited", {"sh", "-c", "exit 5"}, &exited).ok());
+  REQUIRE(c.Start(exited).ok());
+  CHECK(c.WaitExited(exited).exit_code() == 5);
+  REQUIRE(c.Create("late", {"sh", "-c", "sleep 1; exit 7"}, &late).ok());
+  REQUIRE(c.Start(late).ok());
+  REQUIRE(c.Create("half", {"sleep", "100000"}, &half).ok());
+
   c.stack().Kill("runtime");
-  std::this_thread::sleep_for(1500ms);
+  const std::string run = c.stack().run_dir() + "/runtime";
+  // A StartContainer cut short after the OCI runtime's create: the record says CREATED
+  // while the runtime holds a created container (made here with the real runtime).
+  const std::string oci_root = run + "/oci/default";
+  CommandResult made =
+      RunCommand({"/bin/sh", "-c",
+                  TestOciRuntime() + " --root " + oci_root + " create --bundle " + run +
+                      "/containers/" + half + " " + half + " </dev/null >/dev/null 2>&1"});
+  REQUIRE(made.exit_code == 0);
+  // A CreateContainer cut short: a rootfs in cria-storage and a bundle dir, no record.
+  const std::string orphan(64, 'e');
+  {
+    auto stub = storage::v1::Storage::NewStub(TestChannel(c.stack().Socket("storage")));
+    storage::v1::CreateRootfsRequest request;
+    request.set_container_id(orphan);
+    request.set_top_layer(StorageRootfs(c).at(created));
+    storage::v1::CreateRootfsResponse response;
+    grpc::ClientContext context;
+    REQUIRE(stub->CreateRootfs(&context, request, &response).ok());
+  }
+  fs::create_directories(run + "/containers/" + orphan);
+  std::ofstream(run + "/containers/" + orphan + "/config.json") << "{}";
+  std::this_thread::sleep_for(1500ms);  // "late" exits while cria-runtime is down
+
   c.stack().Start("runtime");
   c.Connect();
-  cri::ContainerStatus st = c.WaitExited(id);
-  CHECK(st.state() == cri::CONTAINER_EXITED);
+  std::map<std::string, cri::ContainerState> states;
+  for (const cri::Container& listed : c.List()) states[listed.id()] = listed.state();
+  CHECK(states == std::map<std::string, cri::ContainerState>{{created, cri::CONTAINER_CREATED},
+                                                             {running, cri::CONTAINER_RUNNING},
+                                                             {exited, cri::CONTAINER_EXITED},
+                                                             {late, cri::CONTAINER_EXITED},
+                                                             {half, cri::CONTAINER_CREATED}});
+  CHECK(c.Status(exited).exit_code() == 5);
+  cri::ContainerStatus st = c.WaitExited(late);
   CHECK(st.exit_code() == 7);
-  REQUIRE(c.Remove(id).ok());
+  CHECK(st.reason() == "Error");
+  CHECK_FALSE(fs::exists(run + "/containers/" + orphan));
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (StorageRootfs(c).count(orphan) != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(StorageRootfs(c).count(orphan) == 0);
+  CHECK(StorageRootfs(c).count(half) == 1);
+
+  // Every operation, on each of them.
+  grpc::Status s;
+  CHECK(c.Exec(running, {"echo", "still here"}, 10, &s).stdout() == "still here\n");
+  CHECK(s.ok());
+  REQUIRE(c.Start(created).ok());
+  REQUIRE(c.Start(half).ok());
+  CHECK(c.Status(half).state() == cri::CONTAINER_RUNNING);
+  CHECK(c.Exec(half, {"true"}, 10, &s).exit_code() == 0);
+  cri::LinuxContainerResources resources;
+  resources.set_cpu_shares(256);
+  CHECK(c.Update(running, resources).ok());
+  CHECK(c.ReopenLog(running).ok());
+  for (const std::string& id : {created, running, half}) {
+    REQUIRE(c.Stop(id, 0).ok());
+    CHECK(c.Status(id).state() == cri::CONTAINER_EXITED);
+  }
+  CHECK(c.Start(exited).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  for (const std::string& id : {created, running, exited, late, half}) {
+    REQUIRE(c.Remove(id).ok());
+  }
+  CHECK(c.List().empty());
+  CHECK(StorageRootfs(c).empty());
 }
 
 }  // namespace

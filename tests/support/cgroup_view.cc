@@ -24,6 +24,13 @@ Result<bool> HideCgroup2ForCrun() {
   if (::umount2("/sys/fs/cgroup/unified", MNT_DETACH) != 0) {
     return ErrnoStatus(errno, "unmount /sys/fs/cgroup/unified in the new mount namespace");
   }
+  // crun still makes the directories of the 0:: line of /proc/self/cgroup there (plain
+  // directories now); a tmpfs of the namespace's own keeps them off the host's
+  // /sys/fs/cgroup tmpfs and lets them die with the namespace.
+  if (::mount("cria-crun-view", "/sys/fs/cgroup/unified", "tmpfs", MS_NOSUID | MS_NODEV,
+              "mode=755") != 0) {
+    return ErrnoStatus(errno, "mount a tmpfs on /sys/fs/cgroup/unified in the new namespace");
+  }
   return true;
 }
 

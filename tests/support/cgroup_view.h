@@ -4,7 +4,8 @@
 // Tests and benchmarks of crun therefore run in a mount namespace of their own where that
 // hierarchy is not mounted, so the host looks like plain cgroup v1 to everything started
 // from there (the daemons, conmon, crun). The namespace is private: mounts the daemons
-// make inside it die with it, and are checked for leaks from inside it.
+// make inside it die with it, and are checked for leaks from inside it. A tmpfs of its own
+// takes the hierarchy's place (crun writes directories there).
 #pragma once
 
 #include "libs/status/status.h"

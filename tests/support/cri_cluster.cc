@@ -1,5 +1,7 @@
 #include "tests/support/cri_cluster.h"
 
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -51,12 +53,20 @@ std::string CommandLine(const std::string& pid) {
 }
 
 // Directories of the cgroup hierarchies mounted under /sys/fs/cgroup (v1 controllers and
-// the v2 hierarchy of a hybrid host).
+// the v2 hierarchy of a hybrid host); not what is no cgroup filesystem (the tmpfs of
+// HideCgroup2ForCrun's view).
 std::vector<fs::path> Hierarchies() {
   std::vector<fs::path> out;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-    if (entry.is_directory(ec) && !entry.is_symlink(ec)) out.push_back(entry.path());
+    struct statfs fs_info {};
+    if (!entry.is_directory(ec) || entry.is_symlink(ec) ||
+        ::statfs(entry.path().c_str(), &fs_info) != 0) {
+      continue;
+    }
+    if (fs_info.f_type == CGROUP_SUPER_MAGIC || fs_info.f_type == CGROUP2_SUPER_MAGIC) {
+      out.push_back(entry.path());
+    }
   }
   return out;
 }
@@ -93,6 +103,16 @@ std::vector<std::string> MountPoints() {
   return out;
 }
 
+namespace {
+std::string& OciRuntimeSetting() {
+  static std::string runtime = "runc";
+  return runtime;
+}
+}  // namespace
+
+const std::string& TestOciRuntime() { return OciRuntimeSetting(); }
+void SetTestOciRuntime(const std::string& runtime) { OciRuntimeSetting() = runtime; }
+
 std::string CriCluster::BridgeName() const {
   return options_.bridge_prefix + std::to_string(getpid() % 100000);
 }
@@ -116,7 +136,8 @@ CriCluster::CriCluster(CriClusterOptions options)
                      "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
                      "runtime:\n  pinns_path: \"" +
                      BinaryPath("cria-pinns") + "\"\n  pause_path: \"" + BinaryPath("cria-pause") +
-                     "\"\n" + options_.runtime_yaml);
+                     "\"\n  default_runtime: \"" + TestOciRuntime() + "\"\n" +
+                     options_.runtime_yaml);
   stack_.StartAll();
   Connect();
 

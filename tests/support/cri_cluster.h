@@ -27,9 +27,15 @@ struct CriClusterOptions {
   std::string bridge_prefix = "crc";
   // Layers added above the busybox layer of the test image (e.g. an /etc/group).
   std::vector<image::testing::LayerSpec> extra_layers;
-  // Keys of the runtime section ("  key: value\n" lines) besides pinns_path.
+  // Keys of the runtime section ("  key: value\n" lines) besides pinns_path, pause_path
+  // and default_runtime.
   std::string runtime_yaml;
 };
+
+// The OCI runtime the clusters of this test binary use by default ("runc"); the crun
+// variants of the container tests set "crun" in their main() (tests/support/crun_main.cc).
+const std::string& TestOciRuntime();
+void SetTestOciRuntime(const std::string& runtime);
 
 class CriCluster {
  public:

@@ -72,4 +72,16 @@ Status StorageClient::Remove(const std::string& container_id) {
               "remove the rootfs of " + container_id);
 }
 
+Result<std::vector<std::string>> StorageClient::ListRootfs() {
+  storage::v1::ListRootfsRequest request;
+  storage::v1::ListRootfsResponse response;
+  auto ctx = rpc::NewContext(kTimeout, false);
+  CRIA_RETURN_IF_ERROR(From(stub_->ListRootfs(ctx.get(), request, &response), "cria-storage",
+                            "list the container root filesystems"),
+                       "");
+  std::vector<std::string> ids;
+  for (const auto& entry : response.rootfs()) ids.push_back(entry.container_id());
+  return ids;
+}
+
 }  // namespace cria::runtime::clients

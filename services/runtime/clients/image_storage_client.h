@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cria/image/v1/image.grpc.pb.h"
 #include "cria/storage/v1/storage.grpc.pb.h"
@@ -33,6 +34,9 @@ class StorageClient {
   Result<std::string> Mount(const std::string& container_id);
   // Unmounts and removes it; unknown containers are OK.
   Status Remove(const std::string& container_id);
+  // The container ids cria-storage holds a rootfs for. Does not wait for cria-storage:
+  // Unavailable while it is down.
+  Result<std::vector<std::string>> ListRootfs();
 
  private:
   std::unique_ptr<storage::v1::Storage::Stub> stub_;

@@ -20,8 +20,10 @@
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "services/runtime/containers/selinux_relabel.h"
 #include "services/runtime/containers/signals.h"
 #include "services/runtime/oci/conmon.h"
+#include "services/runtime/oci/exec_process.h"
 #include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/container_spec.h"
 #include "services/runtime/spec/propagation.h"
@@ -63,6 +65,16 @@ pid_t ReadPidFile(const std::string& path) {
   pid_t pid = 0;
   in >> pid;
   return pid;
+}
+
+// The container's OCI config.json, as written at create.
+Result<std::string> ReadConfigJson(const ContainerRecord& record) {
+  const std::string path = record.bundle + "/config.json";
+  std::ifstream in(path);
+  if (!in) return ErrnoStatus(errno, "read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 bool Gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
@@ -145,18 +157,14 @@ void ContainerManager::Recover() {
       continue;
     }
     if (Result<pods::PodRecord> pod = pods_.Get(record->pod_id); pod.ok()) {
-      names_[record->ReservedName(pod->config.metadata())] = record->id;
+      (void)names_.Reserve(record->ReservedName(pod->config.metadata()), record->id,
+                           "load the container records");
     }
+    RecoverInterruptedStart(*record);
     Refresh(*record);
     containers_[record->id] = std::move(*record);
   }
-}
-
-std::shared_ptr<std::mutex> ContainerManager::LockFor(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& m = locks_[id];
-  if (!m) m = std::make_shared<std::mutex>();
-  return m;
+  RemoveOrphanBundles();
 }
 
 Status ContainerManager::Persist(const ContainerRecord& record) {
@@ -221,18 +229,9 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   const std::string name = record.ReservedName(pod.config.metadata());
   const std::string what = "CreateContainer " + name;
   UndoStack undo;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto held = names_.find(name);
-    if (held != names_.end()) {
-      return Status(StatusCode::kAlreadyExists,
-                    what + ": the name is reserved by container " + held->second);
-    }
-    names_[name] = record.id;
-  }
+  CRIA_RETURN_IF_ERROR(names_.Reserve(name, record.id, "CreateContainer"), "");
   undo.Push("release " + name, [this, name] {
-    std::lock_guard<std::mutex> lock(mu_);
-    names_.erase(name);
+    names_.Release(name);
     return OkStatus();
   });
 
@@ -298,6 +297,10 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
     if (ec) return ErrnoStatus(ec.value(), what + ": create the mount source " + dir);
   }
   CRIA_RETURN_IF_ERROR(CheckPropagation(generated.propagation_checks), what);
+  // Mounts asking for a relabel get the container's mount label (SELinux hosts only).
+  if (options_.host.selinux_enabled && !generated.spec.linux.mount_label.empty()) {
+    CRIA_RETURN_IF_ERROR(RelabelTrees(generated.relabel, generated.spec.linux.mount_label), what);
+  }
   record.cgroups_path = generated.spec.linux.cgroups_path;
   CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
   CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600), what);
@@ -329,7 +332,7 @@ std::vector<ContainerRecord> ContainerManager::List() {
 }
 
 Status ContainerManager::Start(const std::string& id) {
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StartContainer");
   if (record.state != ContainerState::kCreated) {
@@ -379,7 +382,7 @@ Status ContainerManager::Start(const std::string& id) {
 }
 
 Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StopContainer");
   if (record.state != ContainerState::kRunning) return OkStatus();
@@ -394,12 +397,7 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
     if (parsed.ok()) signal = *parsed;
   }
   auto exited = [&](std::chrono::milliseconds within) {
-    auto deadline = std::chrono::steady_clock::now() + within;
-    do {
-      if (oci::ReadExitCode(ExitDir(), id).ok()) return true;
-      std::this_thread::sleep_for(50ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return oci::ReadExitCode(ExitDir(), id).ok();
+    return oci::WaitExitCode(ExitDir(), id, within).ok();
   };
   if (timeout_seconds > 0) {
     Status s = cli.Kill(id, signal);
@@ -424,7 +422,7 @@ Status ContainerManager::Remove(const std::string& id) {
   if (!found.ok()) return OkStatus();  // removing a removed container is fine (CRI)
   if (found->state == ContainerState::kRunning)
     CRIA_RETURN_IF_ERROR(Stop(id, 0), "RemoveContainer");
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "RemoveContainer");
   if (Result<oci::RuntimeCli> cli = RuntimeFor(record.handler); cli.ok()) {
@@ -436,14 +434,9 @@ Status ContainerManager::Remove(const std::string& id) {
   ::unlink((ExitDir() + "/" + id).c_str());
   std::lock_guard<std::mutex> lock(mu_);
   CRIA_RETURN_IF_ERROR(records_.Remove(id), "RemoveContainer " + id);
-  for (auto it = names_.begin(); it != names_.end(); ++it) {
-    if (it->second == id) {
-      names_.erase(it);
-      break;
-    }
-  }
+  names_.ReleaseId(id);
   containers_.erase(id);
-  locks_.erase(id);
+  locks_.Forget(id);
   log::Info("container removed", {{"container", id}});
   return OkStatus();
 }
@@ -474,10 +467,14 @@ Result<ExecResult> ContainerManager::ExecSync(const std::string& id,
   }
   if (cmd.empty()) return Status(StatusCode::kInvalidArgument, "ExecSync: no command");
   CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "ExecSync");
+  CRIA_ASSIGN_OR_RETURN(std::string config, ReadConfigJson(record), "ExecSync");
+  CRIA_ASSIGN_OR_RETURN(std::string process, oci::ExecProcessJson(config, cmd),
+                        "ExecSync in " + id);
   constexpr size_t kOutputCap = 16 << 20;
-  CRIA_ASSIGN_OR_RETURN(process::Outcome outcome,
-                        cli.Exec(id, cmd, std::chrono::seconds(timeout_seconds), kOutputCap),
-                        "ExecSync");
+  CRIA_ASSIGN_OR_RETURN(
+      process::Outcome outcome,
+      cli.Exec(id, process, record.bundle, std::chrono::seconds(timeout_seconds), kOutputCap),
+      "ExecSync");
   ExecResult result{outcome.exit_code, outcome.out, outcome.err};
   if (outcome.timed_out) {
     // As CRI-O: the partial output, exit code -1 and a note on stderr.

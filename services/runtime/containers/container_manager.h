@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "libs/ids/name_registry.h"
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
 #include "services/runtime/cgroups/cgroup_driver.h"
@@ -48,8 +49,14 @@ class ContainerManager {
                    clients::ImageClient& images, clients::StorageClient& storage);
 
   Status Init();
-  // Loads the records and brings them up to date with conmon's exit files.
+  // Loads the records and brings them up to date with conmon's exit files; finishes what a
+  // crash interrupted (containers/recovery.cc): a start cut short is completed or undone,
+  // bundles without a record are removed.
   void Recover();
+  // Removes the root filesystems cria-storage holds for containers that have no record
+  // and are not being created (a crash during CreateContainer). Unavailable while
+  // cria-storage is down: call again later. Returns how many were removed.
+  Result<int> CollectOrphanRootfs();
 
   Result<std::string> Create(const std::string& pod_id,
                              const ::runtime::v1::ContainerConfig& config,
@@ -74,11 +81,15 @@ class ContainerManager {
   Result<oci::RuntimeCli> RuntimeFor(const std::string& handler) const;
 
  private:
-  std::shared_ptr<std::mutex> LockFor(const std::string& id);
   Status Persist(const ContainerRecord& record);
   // Reads the exit file of a running container; EXITED once it is there.
   void Refresh(ContainerRecord& record);
   std::string ExitDir() const { return options_.run_dir + "/exits"; }
+  // Recovery (recovery.cc), at start with mu_ held: a CREATED record whose start was cut
+  // short between conmon's create and the record of the start.
+  void RecoverInterruptedStart(ContainerRecord& record);
+  // Bundle dirs with no record: a crash during CreateContainer.
+  void RemoveOrphanBundles();
 
   ContainerManagerOptions options_;
   pods::PodManager& pods_;
@@ -89,8 +100,8 @@ class ContainerManager {
 
   mutable std::mutex mu_;
   std::map<std::string, ContainerRecord> containers_;
-  std::map<std::string, std::string> names_;  // reserved name → id
-  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+  ids::NameRegistry names_{"container"};
+  ids::KeyedMutex locks_;  // calls on one container run one at a time
 };
 
 }  // namespace cria::runtime::containers

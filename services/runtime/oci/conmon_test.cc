@@ -19,6 +19,7 @@
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "services/runtime/oci/exec_process.h"
 #include "services/runtime/oci/runtime_cli.h"
 
 namespace cria::runtime::oci {
@@ -79,15 +80,6 @@ struct Bundle {
   std::string dir;
 };
 
-Result<int> WaitExit(const std::string& exit_dir, const std::string& id) {
-  for (int i = 0; i < 200; ++i) {
-    Result<int> code = ReadExitCode(exit_dir, id);
-    if (code.ok()) return code;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return ReadExitCode(exit_dir, id);
-}
-
 // crun 1.8 refuses hosts whose cgroup v2 hierarchy holds controllers while v1 is
 // mounted too ("hybrid mode"), as some sandboxes are set up.
 bool HybridWithV2Controllers() {
@@ -119,7 +111,8 @@ TEST_CASE("a container under conmon: created, started, exit code and CRI log") {
       CHECK(state->status == "created");
       CHECK(state->pid == started->container_pid);
       REQUIRE(cli.Start(request.container_id).ok());
-      Result<int> code = WaitExit(request.exit_dir, request.container_id);
+      Result<int> code =
+          WaitExitCode(request.exit_dir, request.container_id, std::chrono::seconds(10));
       REQUIRE(code.ok());
       CHECK(*code == 3);
       std::string log = ReadAll(request.log_path);
@@ -149,6 +142,51 @@ TEST_CASE("a command that does not exist: the create fails with the runtime's er
   CHECK(cli.Delete(request.container_id, true).ok());
 }
 
+TEST_CASE("WaitExitCode returns as the exit file appears, NotFound when time is up") {
+  char tmpl[] = "/tmp/cria-exit-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  CHECK(WaitExitCode(dir, "ctr", std::chrono::milliseconds(100)).status().code() ==
+        StatusCode::kNotFound);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::ofstream(dir + "/.ctr.tmp") << "137";
+    ::rename((dir + "/.ctr.tmp").c_str(), (dir + "/ctr").c_str());
+  });
+  const auto start = std::chrono::steady_clock::now();
+  Result<int> code = WaitExitCode(dir, "ctr", std::chrono::seconds(10));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  writer.join();
+  REQUIRE(code.ok());
+  CHECK(*code == 137);
+  CHECK(waited < std::chrono::seconds(2));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the exec process is the container's, with other args and no terminal") {
+  const std::string config = R"({"ociVersion": "1.0.2", "process": {"terminal": true,
+      "consoleSize": {"height": 10, "width": 20}, "user": {"uid": 1000, "gid": 1000,
+      "additionalGids": [50]}, "args": ["sleep", "1"], "env": ["PATH=/bin"], "cwd": "/work",
+      "noNewPrivileges": true, "capabilities": {"bounding": ["CAP_KILL"]}}})";
+  Result<std::string> process = ExecProcessJson(config, {"id", "-u"});
+  REQUIRE(process.ok());
+  rapidjson::Document doc;
+  doc.Parse(process->c_str());
+  REQUIRE(doc.IsObject());
+  CHECK(doc["args"].Size() == 2);
+  CHECK(std::string(doc["args"][1].GetString()) == "-u");
+  CHECK(doc["user"]["uid"].GetInt() == 1000);
+  CHECK(doc["user"]["additionalGids"][0].GetInt() == 50);
+  CHECK(std::string(doc["cwd"].GetString()) == "/work");
+  CHECK(doc["noNewPrivileges"].GetBool());
+  CHECK(std::string(doc["capabilities"]["bounding"][0].GetString()) == "CAP_KILL");
+  CHECK_FALSE(doc["terminal"].GetBool());
+  CHECK_FALSE(doc.HasMember("consoleSize"));
+  CHECK(ExecProcessJson(R"({"ociVersion": "1.0.2"})", {"true"}).status().code() ==
+        StatusCode::kInvalidArgument);
+  CHECK_FALSE(ExecProcessJson("not json", {"true"}).ok());
+}
+
 TEST_CASE("kill, exec with a timeout, and a running container's state") {
   Bundle bundle({"sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done"});
   ConmonRequest request = bundle.Request("runc", "ctr-kill");
@@ -156,18 +194,22 @@ TEST_CASE("kill, exec with a timeout, and a running container's state") {
   RuntimeCli cli(request.runtime, request.runtime_root);
   REQUIRE(cli.Start(request.container_id).ok());
   CHECK(cli.State(request.container_id)->status == "running");
-  auto echo = cli.Exec(request.container_id, {"sh", "-c", "echo in; echo err >&2; exit 4"},
-                       std::chrono::seconds(10), 1 << 20);
+  const std::string config = ReadAll(bundle.dir + "/bundle/config.json");
+  auto exec = [&](const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+    Result<std::string> process = ExecProcessJson(config, argv);
+    REQUIRE(process.ok());
+    return cli.Exec(request.container_id, *process, bundle.dir, timeout, 1 << 20);
+  };
+  auto echo = exec({"sh", "-c", "echo in; echo err >&2; exit 4"}, std::chrono::seconds(10));
   REQUIRE(echo.ok());
   CHECK(echo->exit_code == 4);
   CHECK(echo->out == "in\n");
   CHECK(echo->err == "err\n");
-  auto slow =
-      cli.Exec(request.container_id, {"sleep", "30"}, std::chrono::milliseconds(300), 1 << 20);
+  auto slow = exec({"sleep", "30"}, std::chrono::milliseconds(300));
   REQUIRE(slow.ok());
   CHECK(slow->timed_out);
   REQUIRE(cli.Kill(request.container_id, SIGTERM).ok());
-  Result<int> code = WaitExit(request.exit_dir, request.container_id);
+  Result<int> code = WaitExitCode(request.exit_dir, request.container_id, std::chrono::seconds(10));
   REQUIRE(code.ok());
   CHECK(*code == 7);
   REQUIRE(cli.Delete(request.container_id, true).ok());

@@ -89,30 +89,70 @@ Status RuntimeCli::Update(const std::string& id, const std::string& resources_js
   return Check(Call({"update", "--resources", "-", id}, resources_json), "update " + id);
 }
 
-Result<process::Outcome> RuntimeCli::Exec(const std::string& id,
-                                          const std::vector<std::string>& argv,
+namespace {
+
+// A file made by mkstemp from `tmpl`, removed when it goes out of scope.
+class TempFile {
+ public:
+  explicit TempFile(std::string tmpl) : path_(std::move(tmpl)) {
+    int fd = ::mkstemp(path_.data());
+    if (fd < 0) {
+      error_ = errno;
+      path_.clear();
+      return;
+    }
+    fd_ = fd;
+  }
+  ~TempFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  bool ok() const { return !path_.empty(); }
+  int error() const { return error_; }
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  int error_ = 0;
+};
+
+}  // namespace
+
+Result<process::Outcome> RuntimeCli::Exec(const std::string& id, const std::string& process_json,
+                                          const std::string& work_dir,
                                           std::chrono::milliseconds timeout,
                                           size_t output_limit) const {
-  if (argv.empty()) return Status(StatusCode::kInvalidArgument, "exec in " + id + ": no command");
-  char tmpl[] = "/tmp/cria-exec-XXXXXX";
-  int fd = mkstemp(tmpl);
-  if (fd < 0) return ErrnoStatus(errno, "exec in " + id + ": pid file");
-  close(fd);
-  const std::string pid_file = tmpl;
+  TempFile process_file(work_dir + "/exec-process-XXXXXX");
+  if (!process_file.ok()) {
+    return ErrnoStatus(process_file.error(), "exec in " + id + ": process file in " + work_dir);
+  }
+  for (size_t done = 0; done < process_json.size();) {
+    ssize_t n = ::write(process_file.fd(), process_json.data() + done, process_json.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoStatus(errno, "exec in " + id + ": write " + process_file.path());
+    done += static_cast<size_t>(n);
+  }
+  TempFile pid_file(work_dir + "/exec-pid-XXXXXX");
+  if (!pid_file.ok()) {
+    return ErrnoStatus(pid_file.error(), "exec in " + id + ": pid file in " + work_dir);
+  }
   process::Command cmd;
-  cmd.argv = {path_, "--root", root_, "exec", "--pid-file", pid_file, id};
-  cmd.argv.insert(cmd.argv.end(), argv.begin(), argv.end());
+  cmd.argv = {path_,        "--root",        root_, "exec", "--process", process_file.path(),
+              "--pid-file", pid_file.path(), id};
   cmd.timeout = timeout;
   cmd.output_limit = output_limit;
   Result<process::Outcome> outcome = process::Run(cmd);
   // The timeout killed the runtime's process group; the process in the container is
   // not in it and is killed by its pid.
   if (outcome.ok() && outcome->timed_out) {
-    std::ifstream in(pid_file);
+    std::ifstream in(pid_file.path());
     pid_t pid = 0;
     if (in >> pid && pid > 0) ::kill(pid, SIGKILL);
   }
-  ::unlink(pid_file.c_str());
   return outcome;
 }
 

@@ -38,11 +38,14 @@ class RuntimeCli {
   Status Delete(const std::string& id, bool force) const;
   // Applies linux.resources JSON (runc update --resources -).
   Status Update(const std::string& id, const std::string& resources_json) const;
-  // Runs `argv` in the container and waits at most `timeout` (0: none), then kills it.
-  // A process that runs is an OK result with its outcome (exit code, output capped at
-  // `output_limit` per stream).
-  Result<process::Outcome> Exec(const std::string& id, const std::vector<std::string>& argv,
-                                std::chrono::milliseconds timeout, size_t output_limit) const;
+  // Runs the process `process_json` describes (oci/exec_process.h) in the container and
+  // waits at most `timeout` (0: none), then kills it. Its process file and pid file are
+  // made in `work_dir` (the container's bundle) and removed afterwards. A process that runs
+  // is an OK result with its outcome (exit code, output capped at `output_limit` per
+  // stream).
+  Result<process::Outcome> Exec(const std::string& id, const std::string& process_json,
+                                const std::string& work_dir, std::chrono::milliseconds timeout,
+                                size_t output_limit) const;
 
  private:
   Result<process::Outcome> Call(const std::vector<std::string>& args,

@@ -17,6 +17,7 @@
 #include "services/runtime/oci/runtime_cli.h"
 #include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/pause_spec.h"
+#include "services/runtime/spec/resources.h"
 #include "services/runtime/spec/spec_json.h"
 
 namespace cria::runtime::pods {
@@ -106,18 +107,29 @@ Status InfraRunner::Stop(PodRecord& pod) {
   const std::string id = InfraId(pod);
   if (!oci::ReadExitCode(options_.exit_dir, id).ok()) {
     (void)cli.Kill(id, SIGKILL, true);
-    // conmon writes the exit file once it has reaped cria-pause; wait for it (so it is
-    // not written after its removal below), less long once the process is gone.
-    int left = 200;
-    while (left-- > 0 && !oci::ReadExitCode(options_.exit_dir, id).ok()) {
-      if (::kill(pod.infra_pid, 0) != 0) left = std::min(left, 40);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    // conmon writes the exit file once it has reaped cria-pause (within milliseconds of
+    // SIGKILL); wait for it, so it is not written after its removal below. Not for long: a
+    // conmon that died with cria-pause never writes it.
+    (void)oci::WaitExitCode(options_.exit_dir, id, std::chrono::seconds(2));
   }
   CRIA_RETURN_IF_ERROR(cli.Delete(id, true), "stop the infra process of pod " + pod.id);
   ::unlink((options_.exit_dir + "/" + id).c_str());
   pod.infra_pid = 0;
   return OkStatus();
+}
+
+Status InfraRunner::Update(const PodRecord& pod,
+                           const ::runtime::v1::LinuxContainerResources& resources) {
+  CRIA_ASSIGN_OR_RETURN(std::string json, spec::UpdateResourcesJson(resources, options_.host),
+                        "pod " + pod.id);
+  if (pod.pid_ns.empty() || pod.infra_pid == 0) return OkStatus();
+  auto runtime = options_.runtimes.find(pod.runtime_handler);
+  if (runtime == options_.runtimes.end()) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "pod " + pod.id + ": runtime handler " + pod.runtime_handler + " is gone");
+  }
+  oci::RuntimeCli cli(runtime->second, RootFor(pod.runtime_handler));
+  return Annotate(cli.Update(InfraId(pod), json), "update the infra process of pod " + pod.id);
 }
 
 Status InfraRunner::Remove(PodRecord& pod) {

@@ -40,6 +40,9 @@ class InfraRunner {
   Status Stop(PodRecord& pod);
   // Stop, then unpins the PID namespace. Idempotent.
   Status Remove(PodRecord& pod);
+  // Applies `resources` to the running infra process (`<runtime> update`); OK when the pod
+  // has none running. InvalidArgument for resources the host cannot apply.
+  Status Update(const PodRecord& pod, const ::runtime::v1::LinuxContainerResources& resources);
 
  private:
   std::string RootFor(const std::string& handler) const;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "libs/clock/unix_time.h"
 #include "libs/ids/random_id.h"
@@ -95,7 +96,7 @@ void PodManager::Recover() {
     if (record->state == PodState::kReady && !fs::exists(record->dir)) {
       record->state = PodState::kNotReady;  // the run dir went with a reboot
     }
-    names_[record->ReservedName()] = record->id;
+    (void)names_.Reserve(record->ReservedName(), record->id, "load the pod records");
     pods_[record->id] = std::move(*record);
   }
 }
@@ -109,13 +110,6 @@ Status PodManager::Persist(const PodRecord& record) {
   CRIA_RETURN_IF_ERROR(records_.Write(record.id, *doc), "record pod " + record.id);
   pods_[record.id] = record;
   return OkStatus();
-}
-
-std::shared_ptr<std::mutex> PodManager::LockFor(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& m = locks_[id];
-  if (!m) m = std::make_shared<std::mutex>();
-  return m;
 }
 
 Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& config,
@@ -136,21 +130,12 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   record.dir = options_.run_dir + "/pods/" + record.id;
   const std::string name = record.ReservedName();
   UndoStack undo;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto held = names_.find(name);
-    if (held != names_.end()) {
-      return Status(StatusCode::kAlreadyExists,
-                    "RunPodSandbox: the name " + name + " is reserved by pod " + held->second);
-    }
-    names_[name] = record.id;
-  }
+  CRIA_RETURN_IF_ERROR(names_.Reserve(name, record.id, "RunPodSandbox"), "");
   undo.Push("release the name " + name, [this, name] {
-    std::lock_guard<std::mutex> lock(mu_);
-    names_.erase(name);
+    names_.Release(name);
     return OkStatus();
   });
-  auto lock_holder = LockFor(record.id);
+  auto lock_holder = locks_.For(record.id);
   std::lock_guard<std::mutex> pod_lock(*lock_holder);
   const std::string what = "RunPodSandbox " + name;
 
@@ -161,6 +146,18 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     fs::remove_all(dir, ec);
     return OkStatus();
   });
+  // The network (netns, CNI ADD: most of a pod's start) is made by cria-network while
+  // this thread pins the other namespaces; it is waited for on every path, and removed
+  // again if the pod fails.
+  std::shared_future<Result<clients::PodNetwork>> network;
+  if (!record.HostNetwork()) {
+    network = std::async(std::launch::async, [this, id = record.id, &config] {
+                return network_.Create(id, config);
+              }).share();
+    undo.Push("remove the pod network", [this, id = record.id, network] {
+      return network.get().ok() ? network_.Remove(id) : OkStatus();
+    });
+  }
   if (!record.HostIpc()) {
     CRIA_RETURN_IF_ERROR(MountShm(dir), what);
     undo.Push("unmount the pod's shm", [dir] { return UnmountShm(dir); });
@@ -199,13 +196,11 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     });
   }
 
-  if (!record.HostNetwork()) {
-    CRIA_ASSIGN_OR_RETURN(clients::PodNetwork net, network_.Create(record.id, config), what);
+  if (network.valid()) {
+    CRIA_ASSIGN_OR_RETURN(clients::PodNetwork net, network.get(), what);
     record.net_ns = net.netns_path;
     record.ips = net.ips;
     record.network_ready = true;
-    const std::string id = record.id;
-    undo.Push("remove the pod network", [this, id] { return network_.Remove(id); });
   }
   CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips), what);
   if (record.SharesPid()) {
@@ -262,7 +257,7 @@ Status PodManager::TearDown(PodRecord& record, bool remove) {
 }
 
 Status PodManager::Stop(const std::string& id) {
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> pod_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(PodRecord record, Get(id), "StopPodSandbox");
   CRIA_RETURN_IF_ERROR(TearDown(record, false), "StopPodSandbox");
@@ -270,17 +265,37 @@ Status PodManager::Stop(const std::string& id) {
   return Persist(record);
 }
 
+Status PodManager::UpdateResources(const std::string& id,
+                                   const ::runtime::v1::LinuxContainerResources* overhead,
+                                   const ::runtime::v1::LinuxContainerResources* resources) {
+  auto holder = locks_.For(id);
+  std::lock_guard<std::mutex> pod_lock(*holder);
+  CRIA_ASSIGN_OR_RETURN(PodRecord record, Get(id), "UpdatePodSandboxResources");
+  if (record.state != PodState::kReady) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "UpdatePodSandboxResources: pod sandbox " + id + " is not ready");
+  }
+  auto* linux = record.config.mutable_linux();
+  if (overhead != nullptr) *linux->mutable_overhead() = *overhead;
+  if (resources != nullptr) *linux->mutable_resources() = *resources;
+  if (infra_ != nullptr && resources != nullptr) {
+    CRIA_RETURN_IF_ERROR(infra_->Update(record, *resources), "UpdatePodSandboxResources");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  return Annotate(Persist(record), "UpdatePodSandboxResources");
+}
+
 Status PodManager::Remove(const std::string& id) {
-  auto holder = LockFor(id);
+  auto holder = locks_.For(id);
   std::lock_guard<std::mutex> pod_lock(*holder);
   Result<PodRecord> record = Get(id);
   if (!record.ok()) return OkStatus();  // removing a removed pod is fine (CRI)
   CRIA_RETURN_IF_ERROR(TearDown(*record, true), "RemovePodSandbox");
   std::lock_guard<std::mutex> lock(mu_);
   CRIA_RETURN_IF_ERROR(records_.Remove(id), "RemovePodSandbox " + id);
-  names_.erase(record->ReservedName());
+  names_.Release(record->ReservedName());
   pods_.erase(id);
-  locks_.erase(id);
+  locks_.Forget(id);
   log::Info("pod removed", {{"pod", id}});
   return OkStatus();
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "libs/config/config.h"
+#include "libs/ids/name_registry.h"
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
 #include "services/runtime/clients/network_client.h"
@@ -50,14 +51,19 @@ class PodManager {
                           const std::string& runtime_handler);
   Status Stop(const std::string& id);
   Status Remove(const std::string& id);
+  // UpdatePodSandboxResources: the kubelet has resized the pod's cgroup and tells the
+  // runtime. The pod-level overhead and resources replace those of the pod's config (its
+  // record) and are applied to the infra process when the pod has one. A field left unset
+  // keeps its old value. NotFound, FailedPrecondition for a pod that is not ready.
+  Status UpdateResources(const std::string& id,
+                         const ::runtime::v1::LinuxContainerResources* overhead,
+                         const ::runtime::v1::LinuxContainerResources* resources);
   // NotFound naming the id.
   Result<PodRecord> Get(const std::string& id) const;
   std::vector<PodRecord> List() const;
 
  private:
-  Status Persist(const PodRecord& record);  // mu_ held
-  // Per-pod lock: calls on one pod run one at a time.
-  std::shared_ptr<std::mutex> LockFor(const std::string& id);
+  Status Persist(const PodRecord& record);          // mu_ held
   Status TearDown(PodRecord& record, bool remove);  // the pod's lock held
 
   PodManagerOptions options_;
@@ -67,9 +73,9 @@ class PodManager {
   std::function<Status(const std::string&)> stop_containers_, remove_containers_;
 
   mutable std::mutex mu_;
-  std::map<std::string, PodRecord> pods_;     // by id
-  std::map<std::string, std::string> names_;  // reserved name → id
-  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+  std::map<std::string, PodRecord> pods_;  // by id
+  ids::NameRegistry names_{"pod"};
+  ids::KeyedMutex locks_;  // calls on one pod run one at a time
 };
 
 }  // namespace cria::runtime::pods

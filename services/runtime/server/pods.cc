@@ -1,5 +1,5 @@
 // RuntimeService pod calls: RunPodSandbox, StopPodSandbox, RemovePodSandbox,
-// PodSandboxStatus, ListPodSandbox.
+// UpdatePodSandboxResources, PodSandboxStatus, ListPodSandbox.
 #include <google/protobuf/util/json_util.h>
 
 #include <boost/asio/post.hpp>
@@ -77,6 +77,18 @@ grpc::ServerUnaryReactor* RuntimeService::RemovePodSandbox(
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
     reactor->Finish(ToGrpc(pods_.Remove(request->pod_sandbox_id())));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RuntimeService::UpdatePodSandboxResources(
+    grpc::CallbackServerContext* context, const cri::UpdatePodSandboxResourcesRequest* request,
+    cri::UpdatePodSandboxResourcesResponse*) {
+  auto* reactor = context->DefaultReactor();
+  boost::asio::post(workers_, [this, reactor, request] {
+    reactor->Finish(ToGrpc(pods_.UpdateResources(
+        request->pod_sandbox_id(), request->has_overhead() ? &request->overhead() : nullptr,
+        request->has_resources() ? &request->resources() : nullptr)));
   });
   return reactor;
 }

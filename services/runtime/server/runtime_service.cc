@@ -8,9 +8,9 @@ RuntimeService::RuntimeService(const config::Config& config,
     : config_(config), dependencies_(dependencies), pods_(pods), containers_(containers) {
   ServeOnly("runtime.v1.RuntimeService",
             {"Status", "RuntimeConfig", "RunPodSandbox", "StopPodSandbox", "RemovePodSandbox",
-             "PodSandboxStatus", "ListPodSandbox", "CreateContainer", "StartContainer",
-             "StopContainer", "RemoveContainer", "ContainerStatus", "ListContainers", "ExecSync",
-             "UpdateContainerResources", "ReopenContainerLog"});
+             "UpdatePodSandboxResources", "PodSandboxStatus", "ListPodSandbox", "CreateContainer",
+             "StartContainer", "StopContainer", "RemoveContainer", "ContainerStatus",
+             "ListContainers", "ExecSync", "UpdateContainerResources", "ReopenContainerLog"});
 }
 
 RuntimeService::~RuntimeService() { workers_.join(); }

@@ -40,6 +40,10 @@ class RuntimeService : public rpc::PartialService<::runtime::v1::RuntimeService:
   grpc::ServerUnaryReactor* RemovePodSandbox(
       grpc::CallbackServerContext* context, const ::runtime::v1::RemovePodSandboxRequest* request,
       ::runtime::v1::RemovePodSandboxResponse* response) override;
+  grpc::ServerUnaryReactor* UpdatePodSandboxResources(
+      grpc::CallbackServerContext* context,
+      const ::runtime::v1::UpdatePodSandboxResourcesRequest* request,
+      ::runtime::v1::UpdatePodSandboxResourcesResponse* response) override;
   grpc::ServerUnaryReactor* PodSandboxStatus(
       grpc::CallbackServerContext* context, const ::runtime::v1::PodSandboxStatusRequest* request,
       ::runtime::v1::PodSandboxStatusResponse* response) override;

@@ -1,0 +1,48 @@
+#include "libs/ids/name_registry.h"
+
+namespace cria::ids {
+
+Status NameRegistry::Reserve(const std::string& name, const std::string& id,
+                             std::string_view what) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [held, inserted] = ids_.emplace(name, id);
+  if (!inserted && held->second != id) {
+    return Status(StatusCode::kAlreadyExists, std::string(what) + ": the name " + name +
+                                                  " is reserved by " + kind_ + " " + held->second);
+  }
+  return OkStatus();
+}
+
+void NameRegistry::Release(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ids_.erase(name);
+}
+
+void NameRegistry::ReleaseId(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = ids_.begin(); it != ids_.end();) {
+    it = it->second == id ? ids_.erase(it) : std::next(it);
+  }
+}
+
+bool NameRegistry::HoldsAny(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, holder] : ids_) {
+    if (holder == id) return true;
+  }
+  return false;
+}
+
+std::shared_ptr<std::mutex> KeyedMutex::For(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& m = locks_[key];
+  if (!m) m = std::make_shared<std::mutex>();
+  return m;
+}
+
+void KeyedMutex::Forget(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  locks_.erase(key);
+}
+
+}  // namespace cria::ids

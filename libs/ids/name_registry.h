@@ -1,0 +1,48 @@
+// Names reserved for ids, as CRI-O's registrar keeps them: the kubelet's pod and container
+// names (k8s_POD_<name>_<namespace>_<uid>_<attempt>, ...) must be unique among the live
+// objects, and a second request for a held name is refused naming the holder. Also the
+// per-id locks that make calls on one object run one at a time. Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "libs/status/status.h"
+
+namespace cria::ids {
+
+class NameRegistry {
+ public:
+  // `kind` names the holders in messages ("pod", "container").
+  explicit NameRegistry(std::string kind) : kind_(std::move(kind)) {}
+
+  // Reserves `name` for `id`. AlreadyExists "<what>: the name <name> is reserved by
+  // <kind> <holder>" when another id holds it; reserving it again for its holder is OK.
+  Status Reserve(const std::string& name, const std::string& id, std::string_view what);
+  void Release(const std::string& name);
+  // Releases whatever name `id` holds.
+  void ReleaseId(const std::string& id);
+  bool HoldsAny(const std::string& id) const;
+
+ private:
+  const std::string kind_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> ids_;  // name → id
+};
+
+// One mutex per key, made on first use; Forget drops it once the object is gone (a holder
+// still using it keeps its own reference).
+class KeyedMutex {
+ public:
+  std::shared_ptr<std::mutex> For(const std::string& key);
+  void Forget(const std::string& key);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+};
+
+}  // namespace cria::ids

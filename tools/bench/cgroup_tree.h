@@ -10,8 +10,8 @@ namespace cria::bench {
 
 // The directories of that cgroup in every hierarchy ("/sys/fs/cgroup/memory/cria-bench-1").
 // Only cgroup filesystems count: in the crun view of a hybrid host (tests/support/
-// cgroup_view.h) /sys/fs/cgroup/unified is a plain tmpfs directory, where crun makes
-// directories and cgroup.procs files of its own.
+// cgroup_view.h) /sys/fs/cgroup/unified is a tmpfs, where crun makes directories and
+// cgroup.procs files of its own.
 std::vector<std::string> CgroupDirs(const std::string& parent);
 
 // Pids of the processes in the cgroup or below it, in any hierarchy (each once).

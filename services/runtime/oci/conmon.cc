@@ -119,9 +119,7 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // A UTF-8 locale spares glib in each conmon its charset conversion set-up: about 0.4 MiB
-  // less resident memory per container than with no locale at all (measured, VmRSS).
-  std::vector<std::string> env = {"_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4", "LANG=C.UTF-8",
+  std::vector<std::string> env = {"_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4",
                                   "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:"
                                   "/bin"};
   std::vector<char*> envp;

@@ -28,7 +28,9 @@
 #include "services/image/testing/image_builder.h"
 #include "services/image/testing/image_push.h"
 #include "tools/bench/bench_stack.h"
+#include "tools/bench/cgroup_tree.h"
 #include "tools/bench/containerd_peer.h"
+#include "tools/bench/proc_memory.h"
 #include "tools/bench/pull_support.h"
 #include "tools/bench/stats.h"
 
@@ -57,58 +59,11 @@ Status Call(Stub& stub,
   return Status(static_cast<StatusCode>(s.error_code()), what + ": " + s.error_message());
 }
 
-// Pss from /proc/PID/smaps_rollup, in KiB (0 when unreadable).
-uint64_t ReadPss(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-  std::string line;
-  while (std::getline(in, line)) {
-    unsigned long long kib = 0;
-    if (std::sscanf(line.c_str(), "Pss: %llu kB", &kib) == 1) return kib;
-  }
-  return 0;
-}
-
 // "RssAnon 12.3 MiB, Pss 45.6 MiB" of a process.
 std::string Memory(pid_t pid) {
   bench::Rss rss;
   if (!bench::ReadRss(pid, &rss)) return "unreadable (pid " + std::to_string(pid) + ")";
-  return "RssAnon " + bench::MiB(rss.rss_anon_kib) + ", Pss " + bench::MiB(ReadPss(pid));
-}
-
-// Cgroup hierarchies under /sys/fs/cgroup (v1 controllers and the unified one).
-std::vector<fs::path> Hierarchies() {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-    if (entry.is_directory(ec) && !entry.is_symlink(ec)) out.push_back(entry.path());
-  }
-  return out;
-}
-
-// Processes in the cgroup tree at `dir` (pids from every cgroup.procs below it).
-std::vector<std::string> ProcsUnder(const fs::path& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return out;
-  std::ifstream procs(dir / "cgroup.procs");
-  std::string pid;
-  while (procs >> pid) out.push_back(pid);
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_directory(ec)) {
-      for (const std::string& p : ProcsUnder(entry.path())) out.push_back(p);
-    }
-  }
-  return out;
-}
-
-// rmdir of a cgroup tree, deepest first.
-void RemoveCgroupTree(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_directory(ec)) RemoveCgroupTree(entry.path());
-  }
-  ::rmdir(dir.c_str());
+  return "RssAnon " + bench::MiB(rss.rss_anon_kib) + ", Pss " + bench::MiB(bench::ReadPssKib(pid));
 }
 
 bool LinkExists(const std::string& name) { return fs::exists("/sys/class/net/" + name); }
@@ -392,22 +347,18 @@ std::vector<std::string> Smoke::Cleanup() {
     problems.push_back("containerd " + std::to_string(containerd_pid_) + " still running");
   }
   registry_.reset();
-  for (const fs::path& hierarchy : Hierarchies()) {
-    const fs::path parent = hierarchy / cgroup_parent_.substr(1);
-    for (const std::string& pid : ProcsUnder(parent)) {
-      problems.push_back("process " + pid + " left in " + parent.string() + ": killed");
-      ::kill(std::stoi(pid), SIGKILL);
-    }
+  for (int pid : bench::ProcsInCgroup(cgroup_parent_)) {
+    problems.push_back("process " + std::to_string(pid) + " left in " + cgroup_parent_ +
+                       ": killed");
+    ::kill(pid, SIGKILL);
   }
   if (LinkExists(bridge_)) {
     Status s = bench::RunTool({"/usr/sbin/ip", "link", "del", bridge_});
     if (!s.ok()) problems.push_back("delete bridge " + bridge_ + ": " + cria::MessageOf(s));
   }
   if (LinkExists(bridge_)) problems.push_back("bridge " + bridge_ + " still there");
-  for (const fs::path& hierarchy : Hierarchies()) {
-    const fs::path parent = hierarchy / cgroup_parent_.substr(1);
-    RemoveCgroupTree(parent);
-    if (fs::exists(parent, ec)) problems.push_back("cgroup " + parent.string() + " still there");
+  for (const std::string& left : bench::RemoveCgroup(cgroup_parent_)) {
+    problems.push_back("cgroup " + left + " still there");
   }
   // libcni's cache outside the root (containerd 1.6 keeps its default): CNI DEL removes a
   // pod's entries, named after the network (the peer's Stop removes those of pods it could

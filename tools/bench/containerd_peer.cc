@@ -255,10 +255,11 @@ Status ContainerdPeer::Launch() {
     return Status(StatusCode::kNotFound, std::string("containerd peer: no ") + kShim + " in " +
                                              kPath + " (Debian package containerd)");
   }
-  const std::string runc = InPath("runc");
+  const std::string runc = InPath(options_.oci_runtime);
   if (runc.empty()) {
-    return Status(StatusCode::kNotFound,
-                  std::string("containerd peer: no runc in ") + kPath + " (Debian package runc)");
+    return Status(StatusCode::kNotFound, "containerd peer: no " + options_.oci_runtime + " in " +
+                                             kPath + " (Debian package " + options_.oci_runtime +
+                                             ")");
   }
   for (const std::string& dir : {root + "/tmp", root + "/certs.d"}) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {

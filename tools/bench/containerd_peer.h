@@ -21,6 +21,8 @@ struct ContainerdPeerOptions {
   std::string sandbox_image;  // e.g. "127.0.0.1:PORT/bench/pause:1" (see PushPauseImage)
   std::string cni_conf_dir;   // a directory with one .conflist
   std::vector<std::string> cni_bin_dirs = {"/usr/lib/cni"};
+  // The OCI runtime its runc shim runs (BinaryName): "runc" or "crun", found in PATH.
+  std::string oci_runtime = "runc";
 };
 
 class ContainerdPeer {

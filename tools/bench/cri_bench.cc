@@ -6,8 +6,8 @@
 //                  [--containers N] [--burst N] [--burst-runs N] [--list-calls N]
 //                  [--no-peer] [--bin-dir DIR] [--keep] [--log-level debug|info|warn|error]
 // (tools/bench/cri calls this twice, runc then crun, from the repository root; as root).
-// With runc it runs every benchmark; with crun, pod start and stop only (containerd's
-// config has runc only, so crun runs have no peer). crun 1.8 refuses this host's hybrid
+// With runc it runs every benchmark; with crun, pod start and stop only (containerd then
+// runs crun too, through its runc shim's BinaryName). crun 1.8 refuses this host's hybrid
 // cgroup layout, so a crun run first moves itself into a mount namespace where the host
 // looks cgroup v1 only (tests/support/cgroup_view.h). --quick: one run each at tiny sizes.
 #include <unistd.h>
@@ -108,8 +108,7 @@ int main(int argc, char** argv) {
              .list_calls = 2};
   }
   const bool all = options.runtime == "runc";
-  // containerd's config has runc only: no peer for crun.
-  options.peer = all && !no_peer;
+  options.peer = !no_peer;
   if (options.peer && ::access("/usr/bin/containerd", X_OK) != 0) {
     std::printf(
         "no /usr/bin/containerd: running without the peer (tools/setup-deps installs it)\n");

@@ -160,6 +160,7 @@ Status CriStack::StartPeer() {
   options.registry = registry_->address();
   options.sandbox_image = pause;
   options.cni_conf_dir = cni;
+  options.oci_runtime = options_.runtime;
   CRIA_RETURN_IF_ERROR(FreshDir(options.root), "");
   CRIA_ASSIGN_OR_RETURN(peer_, ContainerdPeer::Start(options), "");
   const std::string prefix = "unix://";

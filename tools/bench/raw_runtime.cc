@@ -139,12 +139,21 @@ Status RawRuntime::Prepare(const std::string& spec_json, const std::string& stac
   return WriteText(dir_ + "/config.cria.json", spec_json);
 }
 
-Status RawRuntime::MakeBundle(const std::string& id) {
+Status RawRuntime::MakeBundle(const std::string& id, const std::string& netns) {
   if (template_.empty()) return Status(StatusCode::kFailedPrecondition, "no bundle template");
   const std::string bundle = dir_ + "/bundles/" + id;
   CRIA_RETURN_IF_ERROR(FreshDir(bundle), "");
   std::string spec = template_;
   spec.replace(spec.find(kCgroupMark), sizeof(kCgroupMark) - 1, cgroup_parent_ + "/raw-" + id);
+  if (!netns.empty()) {
+    CRIA_ASSIGN_OR_RETURN(rj::Document doc, records::ParseJsonObject(spec), "the raw spec");
+    for (auto& ns : doc["linux"]["namespaces"].GetArray()) {
+      if (std::string_view(ns["type"].GetString()) == "network") {
+        ns.AddMember("path", rj::Value(netns.c_str(), doc.GetAllocator()), doc.GetAllocator());
+      }
+    }
+    CRIA_ASSIGN_OR_RETURN(spec, records::SerializeJsonObject(doc), "the raw spec");
+  }
   return WriteText(bundle + "/config.json", spec);
 }
 

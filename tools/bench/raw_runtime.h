@@ -28,8 +28,9 @@ class RawRuntime {
   // drops namespace paths and hooks.
   Status Prepare(const std::string& spec_json, const std::string& stack_root);
 
-  // Writes the bundle of container `id` (outside any clock): the template with its cgroup.
-  Status MakeBundle(const std::string& id);
+  // Writes the bundle of container `id` (outside any clock): the template with its cgroup,
+  // and, when `netns` is given, that network namespace joined instead of a fresh one.
+  Status MakeBundle(const std::string& id, const std::string& netns = "");
   // `<runtime> run -d` of the bundle made for `id`; returns when the runtime has.
   Status Run(const std::string& id);
   // `<runtime> create` then `<runtime> start` of the bundle made for `id`: the two steps a

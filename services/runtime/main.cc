@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   }
   const auto cgroup_driver = cria::runtime::cgroups::ResolveDriver(cfg.runtime.cgroup_driver);
   const std::string conmon = FindHelper("conmon");
-  auto conmon_cgroup = cria::runtime::cgroups::PrepareConmonCgroup();
+  auto conmon_cgroup = cria::runtime::cgroups::PrepareConmonCgroups();
   if (!conmon_cgroup.ok()) {
     cria::log::Error("cannot prepare conmon's cgroup", {{"error", conmon_cgroup.status()}});
     return 1;

@@ -33,8 +33,8 @@ struct ContainerManagerOptions {
   // Runtime handler name → OCI runtime binary; "" maps to the default handler's binary.
   std::map<std::string, std::string> runtimes;
   cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;
-  // cgroup.procs of the cgroup conmon is moved to (cgroups/conmon_cgroup.h); "" leaves it.
-  std::string conmon_cgroup_procs;
+  // cgroup.procs files of the cgroups conmon is moved to (cgroups/conmon_cgroup.h).
+  std::vector<std::string> conmon_cgroup_procs;
   spec::HostFacts host;
 };
 

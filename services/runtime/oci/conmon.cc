@@ -157,8 +157,9 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   start_read.Reset();
 
   Status moved = OkStatus();
-  if (!r.conmon_cgroup_procs.empty()) {
-    moved = WriteSmall(r.conmon_cgroup_procs, std::to_string(pid));
+  for (const std::string& procs : r.conmon_cgroup_procs) {
+    moved = WriteSmall(procs, std::to_string(pid));
+    if (!moved.ok()) break;
   }
   if (!moved.ok()) {
     ::kill(pid, SIGKILL);

@@ -34,8 +34,8 @@ struct ConmonRequest {
   bool stdin = false;
   bool stdin_once = false;
   bool systemd_cgroup = false;
-  // A cgroup.procs file conmon is moved into before it starts; empty: stay where it is.
-  std::string conmon_cgroup_procs;
+  // cgroup.procs files conmon is moved into before it starts; none: it stays where it is.
+  std::vector<std::string> conmon_cgroup_procs;
   std::chrono::milliseconds timeout = std::chrono::seconds(60);
 };
 

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "libs/status/status.h"
 #include "services/runtime/cgroups/cgroup_driver.h"
@@ -25,7 +26,7 @@ struct InfraOptions {
   std::string exit_dir;
   std::string ns_dir;
   cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;
-  std::string conmon_cgroup_procs;  // see cgroups/conmon_cgroup.h
+  std::vector<std::string> conmon_cgroup_procs;  // see cgroups/conmon_cgroup.h
   spec::HostFacts host;
 };
 

@@ -173,16 +173,29 @@ Status DaemonStack::WriteConfig(const std::string& yaml) {
   return OkStatus();
 }
 
-Status DaemonStack::Start(const std::string& daemon) {
-  const std::string binary = bin_dir_ + "/services/" + daemon + "/cria-" + daemon;
-  if (::access(binary.c_str(), X_OK) != 0) return ErrnoStatus(errno, "run " + binary);
-  std::vector<std::string> argv = {binary,         "--config",        root_ + "/cria.yaml",
-                                   "--config-dir", root_ + "/cria.d", "--state-dir",
-                                   state_dir(),    "--run-dir",       run_dir()};
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+std::string FileTail(const std::string& path, int lines) {
+  std::ifstream in(path);
+  std::deque<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    tail.push_back(line);
+    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
+  }
+  std::string out;
+  for (const auto& l : tail) out += "  " + l + "\n";
+  return out;
+}
+
+Result<pid_t> SpawnLogged(const std::vector<std::string>& argv,
+                          const std::optional<std::vector<std::string>>& env,
+                          const std::string& log, bool new_session) {
+  std::vector<std::string> args_copy = argv;
+  std::vector<std::string> env_copy = env.value_or(std::vector<std::string>{});
+  std::vector<char*> args, envp;
+  for (std::string& a : args_copy) args.push_back(a.data());
   args.push_back(nullptr);
-  const std::string log = LogPath(daemon);
+  for (std::string& e : env_copy) envp.push_back(e.data());
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -194,16 +207,27 @@ Status DaemonStack::Start(const std::string& daemon) {
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
   sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
+  sigfillset(&defaults);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (new_session) flags |= POSIX_SPAWN_SETSID;
+  posix_spawnattr_setflags(&attr, flags);
   pid_t pid = -1;
-  int err = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
+  int err = posix_spawn(&pid, args[0], &actions, &attr, args.data(),
+                        env.has_value() ? envp.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (err != 0) return ErrnoStatus(err, "spawn " + binary);
+  if (err != 0) return ErrnoStatus(err, "spawn " + argv[0]);
+  return pid;
+}
+
+Status DaemonStack::Start(const std::string& daemon) {
+  const std::string binary = bin_dir_ + "/services/" + daemon + "/cria-" + daemon;
+  if (::access(binary.c_str(), X_OK) != 0) return ErrnoStatus(errno, "run " + binary);
+  std::vector<std::string> argv = {binary,         "--config",        root_ + "/cria.yaml",
+                                   "--config-dir", root_ + "/cria.d", "--state-dir",
+                                   state_dir(),    "--run-dir",       run_dir()};
+  CRIA_ASSIGN_OR_RETURN(pid_t pid, SpawnLogged(argv, std::nullopt, LogPath(daemon), false), "");
   running_.emplace_back(daemon, pid);
   RegisterDaemon(pid);
 
@@ -252,16 +276,7 @@ std::string DaemonStack::Socket(const std::string& daemon) const {
 }
 
 std::string DaemonStack::LogTail(const std::string& daemon, int lines) const {
-  std::ifstream in(LogPath(daemon));
-  std::deque<std::string> tail;
-  std::string line;
-  while (std::getline(in, line)) {
-    tail.push_back(line);
-    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
-  }
-  std::string out;
-  for (const auto& l : tail) out += "  " + l + "\n";
-  return out;
+  return FileTail(LogPath(daemon), lines);
 }
 
 }  // namespace cria::bench

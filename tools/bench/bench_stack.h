@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,17 @@ std::shared_ptr<grpc::Channel> FreshChannel(const std::string& socket);
 
 // An empty directory (mkdir, after removing what was there).
 Status FreshDir(const std::string& path);
+
+// The last `lines` lines of a file, each indented by two spaces, for error messages.
+std::string FileTail(const std::string& path, int lines);
+
+// Starts `argv` (argv[0] a path) as a child with stdin on /dev/null and stdout and stderr
+// appended to `log`, no signal blocked and every signal at its default; `env` nullopt
+// inherits ours. `new_session`: a session of its own, so a ^C at the terminal reaches only
+// the benchmark, which then stops the child in order. Its pid.
+Result<pid_t> SpawnLogged(const std::vector<std::string>& argv,
+                          const std::optional<std::vector<std::string>>& env,
+                          const std::string& log, bool new_session);
 
 // A fresh directory "<prefix>XXXXXX"; on destruction whatever is mounted below it is
 // detached and the tree removed.

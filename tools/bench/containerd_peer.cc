@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -285,34 +284,10 @@ Status ContainerdPeer::Launch() {
 
   std::vector<std::string> argv = {kContainerd, "--config", config};
   std::vector<std::string> env = Environment(root);
-  std::vector<char*> args, envp;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const std::string log = root + "/containerd.log";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  sigset_t defaults;
-  sigfillset(&defaults);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
   // A session of its own: a ^C at the terminal reaches the driver, which then stops
   // containerd after removing its pods, rather than containerd dying under them.
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-  pid_t pid = -1;
-  int err = posix_spawn(&pid, kContainerd, &actions, &attr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) return ErrnoStatus(err, std::string("containerd peer: spawn ") + kContainerd);
+  CRIA_ASSIGN_OR_RETURN(pid_t pid, SpawnLogged(argv, env, root + "/containerd.log", true),
+                        "containerd peer");
   pid_ = pid;
   return OkStatus();
 }
@@ -479,16 +454,7 @@ std::vector<pid_t> ContainerdPeer::ShimPids() const {
 }
 
 std::string ContainerdPeer::LogTail(int lines) const {
-  std::ifstream in(options_.root + "/containerd.log");
-  std::deque<std::string> tail;
-  std::string line;
-  while (std::getline(in, line)) {
-    tail.push_back(line);
-    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
-  }
-  std::string out;
-  for (const auto& l : tail) out += "  " + l + "\n";
-  return out;
+  return FileTail(options_.root + "/containerd.log", lines);
 }
 
 Result<std::string> PushPauseImage(image::registry::testing::TestRegistry& registry,

@@ -1,10 +1,5 @@
 #include "libs/records/record_fields.h"
 
-#include <limits>
-
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
-
 namespace cria::records {
 
 RecordBuilder::RecordBuilder(int version) : doc_(rapidjson::kObjectType) {
@@ -42,13 +37,6 @@ RecordBuilder& RecordBuilder::Strings(const char* key, const std::vector<std::st
   }
   doc_.AddMember(rapidjson::StringRef(key), list, a);
   return *this;
-}
-
-std::string RecordBuilder::Text() const {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  doc_.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 Result<RecordReader> RecordReader::Open(const rapidjson::Value& value, std::string kind,

@@ -26,8 +26,6 @@ class RecordBuilder {
 
   const rapidjson::Document& doc() const { return doc_; }
   rapidjson::Document Take() { return std::move(doc_); }
-  // Compact JSON text.
-  std::string Text() const;
 
  private:
   rapidjson::Document doc_;

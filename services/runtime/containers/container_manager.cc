@@ -18,8 +18,6 @@
 #include "libs/records/small_file.h"
 #include "libs/undo/undo_stack.h"
 #include "rapidjson/document.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
 #include "services/runtime/containers/selinux_relabel.h"
 #include "services/runtime/containers/signals.h"
 #include "services/runtime/oci/conmon.h"
@@ -148,10 +146,7 @@ void ContainerManager::Recover() {
   }
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [name, doc] : loaded->records) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    doc.Accept(writer);
-    Result<ContainerRecord> record = ContainerFromJson(buffer.GetString());
+    Result<ContainerRecord> record = ContainerFromJson(doc);
     if (!record.ok() || record->id != name) {
       log::Warn("container record ignored", {{"record", name}});
       continue;
@@ -168,10 +163,8 @@ void ContainerManager::Recover() {
 }
 
 Status ContainerManager::Persist(const ContainerRecord& record) {
-  rapidjson::Document doc;
-  doc.Parse(ToJson(record).c_str());
   std::lock_guard<std::mutex> lock(mu_);
-  CRIA_RETURN_IF_ERROR(records_.Write(record.id, doc), "record container " + record.id);
+  CRIA_RETURN_IF_ERROR(records_.Write(record.id, ToJson(record)), "record container " + record.id);
   containers_[record.id] = record;
   return OkStatus();
 }
@@ -204,9 +197,7 @@ void ContainerManager::Refresh(ContainerRecord& r) {
   if (Result<oci::RuntimeCli> cli = RuntimeFor(r.handler); cli.ok()) {
     (void)cli->Delete(r.id, true);
   }
-  rapidjson::Document doc;
-  doc.Parse(ToJson(r).c_str());
-  (void)records_.Write(r.id, doc);
+  (void)records_.Write(r.id, ToJson(r));
 }
 
 Result<std::string> ContainerManager::Create(const std::string& pod_id,

@@ -45,7 +45,7 @@ std::string ContainerRecord::ReservedName(const ::runtime::v1::PodSandboxMetadat
   return ::runtime::v1::CONTAINER_UNKNOWN;
 }
 
-std::string ToJson(const ContainerRecord& r) {
+rapidjson::Document ToJson(const ContainerRecord& r) {
   std::string config;
   (void)google::protobuf::util::MessageToJsonString(r.config, &config);
   return records::RecordBuilder(kRecordVersion)
@@ -67,17 +67,12 @@ std::string ToJson(const ContainerRecord& r) {
       .String("rootfs", r.rootfs)
       .String("cgroups_path", r.cgroups_path)
       .String("stop_signal", r.stop_signal)
-      .Text();
+      .Take();
 }
 
-Result<ContainerRecord> ContainerFromJson(const std::string& json) {
-  rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  if (doc.HasParseError()) {
-    return Status(StatusCode::kDataLoss, "container record: not JSON");
-  }
+Result<ContainerRecord> ContainerFromJson(const rapidjson::Value& json) {
   CRIA_ASSIGN_OR_RETURN(records::RecordReader in,
-                        records::RecordReader::Open(doc, "container", kRecordVersion), "");
+                        records::RecordReader::Open(json, "container", kRecordVersion), "");
   ContainerRecord r;
   std::string config, state;
   for (auto [key, out] : std::initializer_list<std::pair<const char*, std::string*>>{

@@ -9,6 +9,7 @@
 
 #include "cri/runtime/v1/cri_api.h"
 #include "libs/status/status.h"
+#include "rapidjson/document.h"
 
 namespace cria::runtime::containers {
 
@@ -36,7 +37,9 @@ struct ContainerRecord {
 };
 
 ::runtime::v1::ContainerState CriState(ContainerState state);
-std::string ToJson(const ContainerRecord& record);
-Result<ContainerRecord> ContainerFromJson(const std::string& json);
+// The record as the JSON object written to <state_dir>/runtime/containers/<id>.json.
+rapidjson::Document ToJson(const ContainerRecord& record);
+// DataLoss naming the problem for a record cria-runtime did not write.
+Result<ContainerRecord> ContainerFromJson(const rapidjson::Value& json);
 
 }  // namespace cria::runtime::containers

@@ -55,9 +55,7 @@ void ContainerManager::RecoverInterruptedStart(ContainerRecord& record) {
               {{"container", record.id}, {"runtime_state", state->status}});
     return;
   }
-  rapidjson::Document doc;
-  doc.Parse(ToJson(record).c_str());
-  if (Status s = records_.Write(record.id, doc); !s.ok()) {
+  if (Status s = records_.Write(record.id, ToJson(record)); !s.ok()) {
     log::Warn("cannot record a recovered start", {{"container", record.id}, {"error", s}});
   }
 }

@@ -15,8 +15,6 @@
 #include "libs/log/log.h"
 #include "libs/process/process.h"
 #include "libs/undo/undo_stack.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
 #include "services/runtime/pods/pod_files.h"
 
 namespace cria::runtime::pods {
@@ -85,10 +83,7 @@ void PodManager::Recover() {
   }
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [name, doc] : loaded->records) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    doc.Accept(writer);
-    Result<PodRecord> record = PodFromJson(buffer.GetString());
+    Result<PodRecord> record = PodFromJson(doc);
     if (!record.ok() || record->id != name) {
       log::Warn("pod record ignored", {{"record", name}});
       continue;
@@ -102,12 +97,7 @@ void PodManager::Recover() {
 }
 
 Status PodManager::Persist(const PodRecord& record) {
-  Result<rapidjson::Document> doc = [&]() -> Result<rapidjson::Document> {
-    rapidjson::Document d;
-    d.Parse(ToJson(record).c_str());
-    return d;
-  }();
-  CRIA_RETURN_IF_ERROR(records_.Write(record.id, *doc), "record pod " + record.id);
+  CRIA_RETURN_IF_ERROR(records_.Write(record.id, ToJson(record)), "record pod " + record.id);
   pods_[record.id] = record;
   return OkStatus();
 }

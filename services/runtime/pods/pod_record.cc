@@ -30,7 +30,7 @@ bool PodRecord::SharesPid() const {
   return config.linux().security_context().namespace_options().pid() == ::runtime::v1::POD;
 }
 
-std::string ToJson(const PodRecord& r) {
+rapidjson::Document ToJson(const PodRecord& r) {
   std::string config;
   (void)google::protobuf::util::MessageToJsonString(r.config, &config);
   return records::RecordBuilder(kRecordVersion)
@@ -47,15 +47,12 @@ std::string ToJson(const PodRecord& r) {
       .Int64("infra_pid", r.infra_pid)
       .Strings("ips", r.ips)
       .Bool("network_ready", r.network_ready)
-      .Text();
+      .Take();
 }
 
-Result<PodRecord> PodFromJson(const std::string& json) {
-  rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  if (doc.HasParseError()) return Status(StatusCode::kDataLoss, "pod record: not JSON");
+Result<PodRecord> PodFromJson(const rapidjson::Value& json) {
   CRIA_ASSIGN_OR_RETURN(records::RecordReader in,
-                        records::RecordReader::Open(doc, "pod", kRecordVersion), "");
+                        records::RecordReader::Open(json, "pod", kRecordVersion), "");
   PodRecord r;
   std::string config, state;
   for (auto [key, out] : std::initializer_list<std::pair<const char*, std::string*>>{

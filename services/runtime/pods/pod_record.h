@@ -9,6 +9,7 @@
 
 #include "cri/runtime/v1/cri_api.h"
 #include "libs/status/status.h"
+#include "rapidjson/document.h"
 
 namespace cria::runtime::pods {
 
@@ -36,8 +37,9 @@ struct PodRecord {
   bool SharesPid() const;
 };
 
-std::string ToJson(const PodRecord& record);
+// The record as the JSON object written to <state_dir>/runtime/pods/<id>.json.
+rapidjson::Document ToJson(const PodRecord& record);
 // DataLoss naming the problem for a record cria-runtime did not write.
-Result<PodRecord> PodFromJson(const std::string& json);
+Result<PodRecord> PodFromJson(const rapidjson::Value& json);
 
 }  // namespace cria::runtime::pods

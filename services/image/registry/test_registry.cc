@@ -46,18 +46,6 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
 
 }  // namespace
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "cria-registry-test-XXXXXX");
-  char* p = ::mkdtemp(tmpl.data());
-  if (p == nullptr) std::abort();
-  path_ = p;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 int FreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};

@@ -11,23 +11,13 @@
 #include <vector>
 
 #include "libs/status/status.h"
+#include "libs/testing/temp_dir.h"
 #include "services/image/registry/auth.h"
 #include "services/image/registry/http.h"
 
 namespace cria::image::registry::testing {
 
-// A fresh temporary directory, removed with its content on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using cria::testing::TempDir;  // libs/testing/temp_dir.h
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();

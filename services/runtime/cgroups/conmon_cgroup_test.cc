@@ -6,15 +6,16 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "libs/testing/temp_dir.h"
+
 namespace cria::runtime::cgroups {
 namespace {
 
 namespace fs = std::filesystem;
 
 TEST_CASE("conmon's cgroups: systemd's v1 hierarchy; a tmpfs in place of v2 is not one") {
-  char tmpl[] = "/tmp/cria-cgroups-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::string root = tmpl;
+  cria::testing::TempDir tmp("cria-cgroups-");
+  const std::string root = tmp.path();
   Result<std::vector<std::string>> none = PrepareConmonCgroups(root);
   REQUIRE(none.ok());
   CHECK(none->empty());
@@ -25,7 +26,6 @@ TEST_CASE("conmon's cgroups: systemd's v1 hierarchy; a tmpfs in place of v2 is n
   CHECK(*procs == std::vector<std::string>{root + "/systemd/cria-conmon/cgroup.procs"});
   CHECK(fs::is_directory(root + "/systemd/cria-conmon"));
   CHECK_FALSE(fs::exists(root + "/unified/cria-conmon"));
-  fs::remove_all(root);
 }
 
 TEST_CASE("conmon's cgroups on this host: every hierarchy systemd may track units by") {

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "libs/testing/temp_dir.h"
+
 namespace cria::runtime::containers {
 namespace {
 
@@ -23,9 +25,9 @@ std::string LabelOf(const std::string& path) {
 
 TEST_CASE("a tree gets the mount label, symlinks themselves, targets outside untouched") {
   REQUIRE(::geteuid() == 0);
-  char tmpl[] = "/var/tmp/cria-relabel-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::string root = tmpl;
+  // /var/tmp: a disk filesystem that stores security.* attributes (/tmp may be tmpfs).
+  cria::testing::TempDir tmp("cria-relabel-", "/var/tmp");
+  const std::string root = tmp.path();
   fs::create_directories(root + "/vol/sub");
   std::ofstream(root + "/vol/sub/file") << "x";
   std::ofstream(root + "/outside") << "y";
@@ -43,7 +45,6 @@ TEST_CASE("a tree gets the mount label, symlinks themselves, targets outside unt
   CHECK(LabelOf(root + "/vol/sub/file") == label);
   CHECK(LabelOf(root + "/vol/link") == label);
   CHECK(LabelOf(root + "/outside").empty());
-  fs::remove_all(root);
 }
 
 TEST_CASE("system directories are refused before anything changes") {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "libs/process/process.h"
+#include "libs/testing/temp_dir.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -143,9 +144,8 @@ TEST_CASE("a command that does not exist: the create fails with the runtime's er
 }
 
 TEST_CASE("WaitExitCode returns as the exit file appears, NotFound when time is up") {
-  char tmpl[] = "/tmp/cria-exit-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::string dir = tmpl;
+  cria::testing::TempDir tmp("cria-exit-");
+  const std::string dir = tmp.path();
   CHECK(WaitExitCode(dir, "ctr", std::chrono::milliseconds(100)).status().code() ==
         StatusCode::kNotFound);
   std::thread writer([&] {
@@ -160,7 +160,6 @@ TEST_CASE("WaitExitCode returns as the exit file appears, NotFound when time is 
   REQUIRE(code.ok());
   CHECK(*code == 137);
   CHECK(waited < std::chrono::seconds(2));
-  fs::remove_all(dir);
 }
 
 TEST_CASE("the exec process is the container's, with other args and no terminal") {

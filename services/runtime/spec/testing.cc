@@ -10,17 +10,6 @@ namespace cria::runtime::spec::testing {
 
 namespace cri = ::runtime::v1;
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/cria-spec-test.XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 void WriteFile(const std::string& path, const std::string& content) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

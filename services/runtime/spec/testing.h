@@ -5,25 +5,14 @@
 
 #include "cri/runtime/v1/cri_api.h"
 #include "cria/image/v1/image.pb.h"
+#include "libs/testing/temp_dir.h"
 #include "services/runtime/spec/host_facts.h"
 #include "services/runtime/spec/host_lookup.h"
 #include "services/runtime/spec/prepared.h"
 
 namespace cria::runtime::spec::testing {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the scope.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using cria::testing::TempDir;  // libs/testing/temp_dir.h
 
 // Writes `content` to `path`, creating its parent directories.
 void WriteFile(const std::string& path, const std::string& content);

@@ -15,17 +15,6 @@ namespace cria::storage::layers::testing {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/layers_test.XXXXXX";
-  if (mkdtemp(tmpl) != nullptr) path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 int Run(const std::string& command) { return std::system(command.c_str()); }
 
 std::string Output(const std::string& command) {

@@ -6,20 +6,11 @@
 #include <map>
 #include <string>
 
+#include "libs/testing/temp_dir.h"
+
 namespace cria::storage::layers::testing {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using cria::testing::TempDir;  // libs/testing/temp_dir.h
 
 // Runs `command` with /bin/sh; its exit status.
 int Run(const std::string& command);

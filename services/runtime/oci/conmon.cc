@@ -17,6 +17,7 @@
 
 #include "libs/fd/unique_fd.h"
 #include "rapidjson/document.h"
+#include "services/runtime/oci/runtime_cli.h"
 
 extern char** environ;
 
@@ -57,6 +58,13 @@ Status WriteSmall(const std::string& path, const std::string& data) {
   ::close(fd);
   if (n != static_cast<ssize_t>(data.size())) return ErrnoStatus(err, "write " + path);
   return OkStatus();
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 pid_t ReadPid(const std::string& path) {
@@ -156,40 +164,49 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   sync_write.Reset();
   start_read.Reset();
 
-  Status moved = OkStatus();
-  for (const std::string& procs : r.conmon_cgroup_procs) {
-    moved = WriteSmall(procs, std::to_string(pid));
-    if (!moved.ok()) break;
-  }
-  if (!moved.ok()) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    return Annotate(moved, what + ": move conmon out of cria-runtime's cgroup");
-  }
-  // Go: conmon forks its monitor and the first process exits.
+  // Go: conmon forks its monitor, writes the monitor's pid file, and the first process
+  // exits; the monitor runs `<runtime> create`.
   char go = 0;
   if (::write(start_write.Get(), &go, 1) != 1) {
+    const int err = errno;
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
-    return ErrnoStatus(errno, what + ": signal conmon to start");
+    return ErrnoStatus(err, what + ": signal conmon to start");
   }
   start_write.Reset();
-  Result<std::string> message = ReadUntilEof(sync_read.Get(), Clock::now() + r.timeout, what);
   int wstatus = 0;
   ::waitpid(pid, &wstatus, 0);
-  if (!message.ok()) {
-    pid_t monitor = ReadPid(r.conmon_pidfile);
-    if (monitor > 0) ::kill(monitor, SIGKILL);
+  const pid_t monitor = ReadPid(r.conmon_pidfile);
+  if (monitor <= 0) {
+    return Status(StatusCode::kInternal, what + ": conmon started no monitor (exit status " +
+                                             std::to_string(wstatus) + "): " + ReadAll(conmon_log));
+  }
+  // The monitor leaves cria-runtime's cgroup while the runtime starts up: a cgroup
+  // migration can wait for an RCU grace period (milliseconds), which then overlaps the
+  // runtime's own start instead of preceding it. The runtime places the container itself.
+  Status moved = OkStatus();
+  for (const std::string& procs : r.conmon_cgroup_procs) {
+    moved = WriteSmall(procs, std::to_string(monitor));
+    if (!moved.ok()) break;
+  }
+  // Read even when the move failed: the runtime's create has then finished, and what it
+  // made can be deleted.
+  Result<std::string> message = ReadUntilEof(sync_read.Get(), Clock::now() + r.timeout, what);
+  auto abandon = [&] {
+    ::kill(monitor, SIGKILL);
+    (void)RuntimeCli(r.runtime, r.runtime_root).Delete(r.container_id, /*force=*/true);
+  };
+  if (!moved.ok() || !message.ok()) {
+    abandon();
+    if (!moved.ok()) return Annotate(moved, what + ": move conmon out of cria-runtime's cgroup");
     return message.status();
   }
   rapidjson::Document doc;
   doc.Parse(message->c_str());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data") || !doc["data"].IsInt()) {
-    std::ifstream log(conmon_log);
-    std::stringstream text;
-    text << log.rdbuf();
-    return Status(StatusCode::kInternal,
-                  what + ": conmon reported no container pid (" + *message + "): " + text.str());
+    abandon();
+    return Status(StatusCode::kInternal, what + ": conmon reported no container pid (" + *message +
+                                             "): " + ReadAll(conmon_log));
   }
   int data = doc["data"].GetInt();
   if (data <= 0) {
@@ -201,7 +218,7 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   }
   ConmonStarted started;
   started.container_pid = data;
-  started.conmon_pid = ReadPid(r.conmon_pidfile);
+  started.conmon_pid = monitor;
   return started;
 }
 

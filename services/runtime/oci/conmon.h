@@ -4,9 +4,9 @@
 //
 // The handshake, as CRI-O does it: conmon gets a sync pipe (fd 3, _OCI_SYNCPIPE) on which
 // it reports the container's pid or the runtime's error as JSON, and a start pipe (fd 4,
-// _OCI_STARTPIPE) it waits on before doing anything, so it can first be moved out of
-// cria-runtime's cgroup (DESIGN.md section 4): a restart of cria-runtime then never
-// touches conmon or the container.
+// _OCI_STARTPIPE) it waits on before forking its monitor. The monitor is moved out of
+// cria-runtime's cgroup (DESIGN.md section 4) while the runtime creates the container: a
+// restart of cria-runtime then never touches conmon or the container.
 #pragma once
 
 #include <sys/types.h>
@@ -34,7 +34,7 @@ struct ConmonRequest {
   bool stdin = false;
   bool stdin_once = false;
   bool systemd_cgroup = false;
-  // cgroup.procs files conmon is moved into before it starts; none: it stays where it is.
+  // cgroup.procs files conmon's monitor is moved into; none: it stays where it is.
   std::vector<std::string> conmon_cgroup_procs;
   std::chrono::milliseconds timeout = std::chrono::seconds(60);
 };
@@ -45,8 +45,9 @@ struct ConmonStarted {
 };
 
 // Starts conmon and waits until the runtime has created the container (state
-// "created"). On failure nothing of conmon is left running; the runtime's own error
-// (e.g. the command does not exist) is in the message.
+// "created"). On failure nothing is left: conmon is killed and whatever the runtime
+// created is deleted; the runtime's own error (e.g. the command does not exist) is in the
+// message.
 Result<ConmonStarted> CreateWithConmon(const ConmonRequest& request);
 
 // Asks conmon to reopen the log file (after the kubelet rotated it) and waits (up to 5 s)

@@ -3,8 +3,10 @@
 // Needs root, conmon, runc and crun.
 #include "services/runtime/oci/conmon.h"
 
+#include <linux/magic.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -57,6 +59,16 @@ struct Bundle {
     doc["process"]["args"] = list;
     doc["process"]["terminal"] = false;
     doc["root"]["readonly"] = false;
+    Write(doc);
+  }
+  void SetCgroupsPath(const std::string& path) {
+    rapidjson::Document doc;
+    doc.Parse(ReadAll(dir + "/bundle/config.json").c_str());
+    doc["linux"].AddMember("cgroupsPath", rapidjson::Value(path.c_str(), doc.GetAllocator()),
+                           doc.GetAllocator());
+    Write(doc);
+  }
+  void Write(const rapidjson::Document& doc) const {
     rapidjson::StringBuffer out;
     rapidjson::Writer<rapidjson::StringBuffer> writer(out);
     doc.Accept(writer);
@@ -141,6 +153,94 @@ TEST_CASE("a command that does not exist: the create fails with the runtime's er
   CHECK(std::string(started.status().message()).find("/no/such/command") != std::string::npos);
   RuntimeCli cli(request.runtime, request.runtime_root);
   CHECK(cli.Delete(request.container_id, true).ok());
+}
+
+// A cgroup of the test's own in each hierarchy cria-runtime moves conmon into on this host
+// (systemd's v1 hierarchy and the v2 one, or v2 alone), removed at the end.
+struct TestCgroups {
+  TestCgroups() {
+    const std::string name = "cria-conmon-test-" + std::to_string(::getpid());
+    struct statfs fs {};
+    if (::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+      dirs.push_back("/sys/fs/cgroup/" + name);
+    } else {
+      if (::statfs("/sys/fs/cgroup/unified", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+        dirs.push_back("/sys/fs/cgroup/unified/" + name);
+      }
+      if (fs::is_directory("/sys/fs/cgroup/systemd"))
+        dirs.push_back("/sys/fs/cgroup/systemd/" + name);
+    }
+    for (const std::string& dir : dirs) REQUIRE(::mkdir(dir.c_str(), 0755) == 0);
+  }
+  ~TestCgroups() {
+    for (const std::string& dir : dirs) {
+      // Empty once conmon has exited.
+      for (int i = 0; i < 100 && ::rmdir(dir.c_str()) != 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  }
+  std::vector<std::string> Procs() const {
+    std::vector<std::string> out;
+    for (const std::string& dir : dirs) out.push_back(dir + "/cgroup.procs");
+    return out;
+  }
+  std::vector<std::string> dirs;
+};
+
+bool Gone(pid_t pid) {
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ::kill(pid, 0) != 0;
+}
+
+TEST_CASE("conmon's monitor is moved into the given cgroups, the container into its own") {
+  TestCgroups cgroups;
+  REQUIRE_FALSE(cgroups.dirs.empty());
+  Bundle bundle({"sleep", "30"});
+  // An absolute cgroup of its own, as cria-runtime's specs have.
+  bundle.SetCgroupsPath("/cria-conmon-test-container-" + std::to_string(::getpid()));
+  ConmonRequest request = bundle.Request("runc", "ctr-moved");
+  request.conmon_cgroup_procs = cgroups.Procs();
+  Result<ConmonStarted> started = CreateWithConmon(request);
+  INFO(MessageOf(started.status()));
+  REQUIRE(started.ok());
+  const std::string conmon_cgroups =
+      ReadAll("/proc/" + std::to_string(started->conmon_pid) + "/cgroup");
+  const std::string container_cgroups =
+      ReadAll("/proc/" + std::to_string(started->container_pid) + "/cgroup");
+  INFO(conmon_cgroups);
+  INFO(container_cgroups);
+  for (const std::string& dir : cgroups.dirs) {
+    const std::string name = fs::path(dir).filename();
+    CHECK(conmon_cgroups.find(":/" + name + "\n") != std::string::npos);
+    CHECK(container_cgroups.find(name) == std::string::npos);
+  }
+  for (const std::string& procs : cgroups.Procs()) {
+    CHECK(ReadAll(procs) == std::to_string(started->conmon_pid) + "\n");
+  }
+  RuntimeCli cli(request.runtime, request.runtime_root);
+  REQUIRE(cli.Delete(request.container_id, true).ok());
+  CHECK(Gone(started->conmon_pid));
+}
+
+TEST_CASE("conmon that cannot be moved: the create fails and leaves nothing running") {
+  Bundle bundle({"sleep", "30"});
+  ConmonRequest request = bundle.Request("runc", "ctr-unmoved");
+  request.conmon_cgroup_procs = {bundle.dir + "/no-such-cgroup/cgroup.procs"};
+  Result<ConmonStarted> started = CreateWithConmon(request);
+  REQUIRE_FALSE(started.ok());
+  INFO(MessageOf(started.status()));
+  CHECK(std::string(started.status().message()).find("move conmon out of cria-runtime's cgroup") !=
+        std::string::npos);
+  CHECK(std::string(started.status().message()).find("no-such-cgroup") != std::string::npos);
+  // The monitor had started the runtime's create: it is killed, the container deleted.
+  const std::string monitor = ReadAll(request.conmon_pidfile);
+  REQUIRE_FALSE(monitor.empty());
+  CHECK(Gone(std::stoi(monitor)));
+  RuntimeCli cli(request.runtime, request.runtime_root);
+  CHECK(cli.State(request.container_id).status().code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("WaitExitCode returns as the exit file appears, NotFound when time is up") {

@@ -31,6 +31,9 @@ cri::PodSandboxConfig PodConfig(const PodSpec& pod) {
   auto* lx = config.mutable_linux();
   lx->set_cgroup_parent(pod.cgroup_parent);
   lx->mutable_security_context()->mutable_namespace_options()->set_pid(cri::CONTAINER);
+  if (pod.host_network) {
+    lx->mutable_security_context()->mutable_namespace_options()->set_network(cri::NODE);
+  }
   return config;
 }
 

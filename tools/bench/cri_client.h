@@ -21,11 +21,12 @@ struct PodSpec {
   std::string cgroup_parent;    // "/cria-bench-<pid>"
   std::string log_directory;    // where the kubelet would keep the pod's logs
   std::string runtime_handler;  // "" (the default: runc) or "crun"
+  bool host_network = false;    // hostNetwork: the node's network namespace, no CNI
 };
 
 // The pod config the kubelet would send: namespace "bench", uid <name>-uid, attempt 0,
 // hostname <name>, a PID namespace per container (the kubelet's default), the cgroup
-// parent and log directory.
+// parent and log directory; the node's network namespace when host_network.
 ::runtime::v1::PodSandboxConfig PodConfig(const PodSpec& pod);
 
 // A container "c" running `command` from `image`, logging to c/0.log.

@@ -62,9 +62,10 @@ CriStack::~CriStack() {
   }
 }
 
-PodSpec CriStack::Pod(const std::string& name, bool peer) const {
+PodSpec CriStack::Pod(const std::string& name, bool peer, bool host_network) const {
   PodSpec pod;
   pod.name = name;
+  pod.host_network = host_network;
   pod.cgroup_parent = cgroup_parent_;
   pod.log_directory = root() + (peer ? "/pod-logs-peer/" : "/pod-logs/") + name;
   pod.runtime_handler = peer || options_.runtime == "runc" ? "" : options_.runtime;

@@ -57,7 +57,7 @@ class CriStack {
   const std::string& cgroup_parent() const { return cgroup_parent_; }
   const std::string& runtime() const { return options_.runtime; }
   // A pod of cria's (its runtime handler) or of the peer's (the default handler).
-  PodSpec Pod(const std::string& name, bool peer = false) const;
+  PodSpec Pod(const std::string& name, bool peer = false, bool host_network = false) const;
   // The tails of cria's daemon logs (or containerd's), for a failure report.
   std::string LogTails(bool peer = false) const;
   // `s` with those tails after its message (OK stays OK).

@@ -19,11 +19,11 @@ struct Samples {
 
 // One pod started and then stopped and removed through `client`; times into `out` when
 // given (nullptr: a warm-up).
-Status CriRun(CriStack& stack, CriClient& client, bool peer, const std::string& name,
-              Samples* out) {
+Status CriRun(CriStack& stack, CriClient& client, bool peer, bool host_network,
+              const std::string& name, Samples* out) {
   StartTimes t;
-  Result<StartedPod> id =
-      client.StartPodWithContainer(stack.Pod(name, peer), stack.image(), SleepCommand(), &t);
+  Result<StartedPod> id = client.StartPodWithContainer(stack.Pod(name, peer, host_network),
+                                                       stack.image(), SleepCommand(), &t);
   if (!id.ok()) return stack.WithLogs(id.status(), peer);
   auto t0 = Clock::now();
   Status s = client.StopPod(id->pod_id);
@@ -44,9 +44,9 @@ Status CriRun(CriStack& stack, CriClient& client, bool peer, const std::string& 
 }
 
 // `<runtime> run -d` timed, then `<runtime> kill` + `<runtime> delete -f` timed.
-Status RawRun(RawRuntime& raw, const std::string& id, std::vector<double>* start,
+Status RawRun(RawRuntime& raw, const std::string& id, bool host_network, std::vector<double>* start,
               std::vector<double>* stop) {
-  CRIA_RETURN_IF_ERROR(raw.MakeBundle(id), "");
+  CRIA_RETURN_IF_ERROR(host_network ? raw.MakeHostNetworkBundle(id) : raw.MakeBundle(id), "");
   auto t0 = Clock::now();
   Status s = raw.Run(id);
   auto t1 = Clock::now();
@@ -121,20 +121,29 @@ Row Phase(const std::string& name, const std::vector<double>& cria,
 Status PodStartStop(CriBench& bench) {
   CriStack& stack = bench.stack;
   const std::string rt = stack.runtime();
-  Samples cria, peer;
-  std::vector<double> raw_start, raw_stop, raw_create_start, raw_pod_start;
+  Samples cria, cria_host, peer;
+  std::vector<double> raw_start, raw_stop, raw_create_start, raw_pod_start, raw_host_start,
+      raw_host_stop;
   RawNetwork network(stack.root() + "/raw-network", "crr" + std::to_string(::getpid() % 100000),
                      "10.230." + std::to_string(::getpid() % 250) + ".0/24");
   int serial = 0;
   // The participants of one round, in the order they run this round.
   std::vector<std::function<Status(bool)>> runs = {
       [&](bool timed) {
-        return CriRun(stack, stack.cria(), false, "start-" + std::to_string(serial++),
+        return CriRun(stack, stack.cria(), false, false, "start-" + std::to_string(serial++),
                       timed ? &cria : nullptr);
       },
       [&](bool timed) {
-        return RawRun(bench.raw, "start-" + std::to_string(serial++), timed ? &raw_start : nullptr,
-                      timed ? &raw_stop : nullptr);
+        return RawRun(bench.raw, "start-" + std::to_string(serial++), false,
+                      timed ? &raw_start : nullptr, timed ? &raw_stop : nullptr);
+      },
+      [&](bool timed) {
+        return CriRun(stack, stack.cria(), false, true, "start-" + std::to_string(serial++),
+                      timed ? &cria_host : nullptr);
+      },
+      [&](bool timed) {
+        return RawRun(bench.raw, "start-" + std::to_string(serial++), true,
+                      timed ? &raw_host_start : nullptr, timed ? &raw_host_stop : nullptr);
       },
       [&](bool timed) {
         return RawCreateStart(bench.raw, "start-" + std::to_string(serial++),
@@ -146,7 +155,7 @@ Status PodStartStop(CriBench& bench) {
       }};
   if (stack.containerd() != nullptr) {
     runs.push_back([&](bool timed) {
-      return CriRun(stack, *stack.containerd(), true, "start-" + std::to_string(serial++),
+      return CriRun(stack, *stack.containerd(), true, false, "start-" + std::to_string(serial++),
                     timed ? &peer : nullptr);
     });
   }
@@ -173,6 +182,15 @@ Status PodStartStop(CriBench& bench) {
   with_network.cria = start.cria;
   with_network.baseline = "ip netns add + the same CNI chain by hand + " + rt + " run -d";
   with_network.baseline_p50 = P50(raw_pod_start);
+  // The same without CNI: a hostNetwork pod against the very bundle cria made, in the
+  // host's network and UTS namespaces.
+  Row host;
+  host.benchmark = "pod+container start, hostNetwork (" + rt + ")";
+  host.cria = Summarize(cria_host.start);
+  host.baseline = rt + " run -d of the same spec (host network and UTS, rootfs copy)";
+  host.baseline_p50 = P50(raw_host_start);
+  host.target = "<=1.5";
+  host.met = Met(*host.Ratio() <= 1.5);
   Row stop;
   stop.benchmark = "pod stop+remove (" + rt + ")";
   stop.cria = Summarize(cria.stop);
@@ -188,13 +206,19 @@ Status PodStartStop(CriBench& bench) {
                            Phase("RunPodSandbox", cria.run_pod, peer.run_pod),
                            Phase("CreateContainer", cria.create, peer.create),
                            start_container,
+                           host,
+                           Phase("RunPodSandbox, hostNetwork", cria_host.run_pod, {}),
+                           Phase("CreateContainer, hostNetwork", cria_host.create, {}),
+                           Phase("StartContainer, hostNetwork", cria_host.start_container, {}),
                            stop,
                            Phase("StopPodSandbox", cria.stop_pod, peer.stop_pod),
                            Phase("RemovePodSandbox", cria.remove_pod, peer.remove_pod)};
   std::printf("pod start/stop: %d runs of each after a warm-up, in turn (%s)\n", bench.sizes.runs,
               stack.containerd() != nullptr
-                  ? "cria, raw run -d, raw create+start, raw pod with network, containerd"
-                  : "cria, raw run -d, raw create+start, raw pod with network");
+                  ? "cria, raw run -d, cria hostNetwork, raw run -d hostNetwork, raw "
+                    "create+start, raw pod with network, containerd"
+                  : "cria, raw run -d, cria hostNetwork, raw run -d hostNetwork, raw "
+                    "create+start, raw pod with network");
   return ReportRows(rows);
 }
 

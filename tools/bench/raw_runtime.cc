@@ -140,18 +140,34 @@ Status RawRuntime::Prepare(const std::string& spec_json, const std::string& stac
 }
 
 Status RawRuntime::MakeBundle(const std::string& id, const std::string& netns) {
+  return WriteBundle(id, netns, /*host_network=*/false);
+}
+
+Status RawRuntime::MakeHostNetworkBundle(const std::string& id) {
+  return WriteBundle(id, "", /*host_network=*/true);
+}
+
+Status RawRuntime::WriteBundle(const std::string& id, const std::string& netns, bool host_network) {
   if (template_.empty()) return Status(StatusCode::kFailedPrecondition, "no bundle template");
   const std::string bundle = dir_ + "/bundles/" + id;
   CRIA_RETURN_IF_ERROR(FreshDir(bundle), "");
   std::string spec = template_;
   spec.replace(spec.find(kCgroupMark), sizeof(kCgroupMark) - 1, cgroup_parent_ + "/raw-" + id);
-  if (!netns.empty()) {
+  if (!netns.empty() || host_network) {
     CRIA_ASSIGN_OR_RETURN(rj::Document doc, records::ParseJsonObject(spec), "the raw spec");
-    for (auto& ns : doc["linux"]["namespaces"].GetArray()) {
-      if (std::string_view(ns["type"].GetString()) == "network") {
-        ns.AddMember("path", rj::Value(netns.c_str(), doc.GetAllocator()), doc.GetAllocator());
+    rj::Value& namespaces = doc["linux"]["namespaces"];
+    for (auto ns = namespaces.Begin(); ns != namespaces.End();) {
+      const std::string_view type = (*ns)["type"].GetString();
+      if (host_network && (type == "network" || type == "uts")) {
+        ns = namespaces.Erase(ns);  // a hostNetwork pod has the host's UTS namespace too
+        continue;
       }
+      if (type == "network") {
+        ns->AddMember("path", rj::Value(netns.c_str(), doc.GetAllocator()), doc.GetAllocator());
+      }
+      ++ns;
     }
+    if (host_network) doc.RemoveMember("hostname");  // only a UTS namespace of its own has one
     CRIA_ASSIGN_OR_RETURN(spec, records::SerializeJsonObject(doc), "the raw spec");
   }
   return WriteText(bundle + "/config.json", spec);

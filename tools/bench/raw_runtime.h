@@ -31,6 +31,8 @@ class RawRuntime {
   // Writes the bundle of container `id` (outside any clock): the template with its cgroup,
   // and, when `netns` is given, that network namespace joined instead of a fresh one.
   Status MakeBundle(const std::string& id, const std::string& netns = "");
+  // The same with the host's network and UTS namespaces, as a hostNetwork pod has.
+  Status MakeHostNetworkBundle(const std::string& id);
   // `<runtime> run -d` of the bundle made for `id`; returns when the runtime has.
   Status Run(const std::string& id);
   // `<runtime> create` then `<runtime> start` of the bundle made for `id`: the two steps a
@@ -50,6 +52,9 @@ class RawRuntime {
   // Runs `<runtime> --root <root> args...` with stdin and stdout on /dev/null (a detached
   // container keeps them) and stderr in a file, quoted in the error.
   Status Invoke(const std::vector<std::string>& args);
+  // Writes the template with the cgroup of `id`, its network namespace entry given the
+  // path `netns` ("": left fresh), or it and the UTS entry removed (`host_network`).
+  Status WriteBundle(const std::string& id, const std::string& netns, bool host_network);
 
   std::string runtime_, dir_, cgroup_parent_;
   std::string template_;  // the prepared config.json, cgroupsPath "@CGROUP@"

@@ -127,37 +127,33 @@ Status PodStartStop(CriBench& bench) {
   RawNetwork network(stack.root() + "/raw-network", "crr" + std::to_string(::getpid() % 100000),
                      "10.230." + std::to_string(::getpid() % 250) + ".0/24");
   int serial = 0;
+  auto next = [&serial] { return "start-" + std::to_string(serial++); };
+  // A participant: one run, timed into the given samples (a warm-up when not timed).
+  auto cri_run = [&](CriClient& client, bool peer, bool host_network, Samples* samples) {
+    return [&, peer, host_network, samples](bool timed) {
+      return CriRun(stack, client, peer, host_network, next(), timed ? samples : nullptr);
+    };
+  };
+  auto raw_run = [&](bool host_network, std::vector<double>* start, std::vector<double>* stop) {
+    return [&, host_network, start, stop](bool timed) {
+      return RawRun(bench.raw, next(), host_network, timed ? start : nullptr,
+                    timed ? stop : nullptr);
+    };
+  };
   // The participants of one round, in the order they run this round.
   std::vector<std::function<Status(bool)>> runs = {
+      cri_run(stack.cria(), false, false, &cria),
+      raw_run(false, &raw_start, &raw_stop),
+      cri_run(stack.cria(), false, true, &cria_host),
+      raw_run(true, &raw_host_start, &raw_host_stop),
       [&](bool timed) {
-        return CriRun(stack, stack.cria(), false, false, "start-" + std::to_string(serial++),
-                      timed ? &cria : nullptr);
+        return RawCreateStart(bench.raw, next(), timed ? &raw_create_start : nullptr);
       },
       [&](bool timed) {
-        return RawRun(bench.raw, "start-" + std::to_string(serial++), false,
-                      timed ? &raw_start : nullptr, timed ? &raw_stop : nullptr);
-      },
-      [&](bool timed) {
-        return CriRun(stack, stack.cria(), false, true, "start-" + std::to_string(serial++),
-                      timed ? &cria_host : nullptr);
-      },
-      [&](bool timed) {
-        return RawRun(bench.raw, "start-" + std::to_string(serial++), true,
-                      timed ? &raw_host_start : nullptr, timed ? &raw_host_stop : nullptr);
-      },
-      [&](bool timed) {
-        return RawCreateStart(bench.raw, "start-" + std::to_string(serial++),
-                              timed ? &raw_create_start : nullptr);
-      },
-      [&](bool timed) {
-        return RawPodRun(bench.raw, network, "start-" + std::to_string(serial++),
-                         timed ? &raw_pod_start : nullptr);
+        return RawPodRun(bench.raw, network, next(), timed ? &raw_pod_start : nullptr);
       }};
   if (stack.containerd() != nullptr) {
-    runs.push_back([&](bool timed) {
-      return CriRun(stack, *stack.containerd(), true, false, "start-" + std::to_string(serial++),
-                    timed ? &peer : nullptr);
-    });
+    runs.push_back(cri_run(*stack.containerd(), true, false, &peer));
   }
   for (auto& run : runs) CRIA_RETURN_IF_ERROR(run(false), "warm-up");
   for (int i = 0; i < bench.sizes.runs && !Interrupted(); ++i) {

@@ -176,11 +176,14 @@ Stack::~Stack() {
   for (auto& [name, child] : children_) {
     if (child.Running()) child.Stop(SIGTERM);
   }
-  // A test that failed half-way may leave pod netns pins: mounts remove_all cannot
-  // delete, holding veths alive. Unpin them first.
+  // A test that failed half-way may leave namespace pins (netns, and ipc/uts/pid of pods):
+  // mounts remove_all cannot delete, the netns ones holding veths alive. Unpin them first.
   std::error_code ec;
-  for (const auto& pin : std::filesystem::directory_iterator(run_dir_ + "/netns", ec)) {
-    umount2(pin.path().c_str(), MNT_DETACH);
+  for (const std::string dir :
+       {run_dir_ + "/netns", run_dir_ + "/ns/ipc", run_dir_ + "/ns/uts", run_dir_ + "/ns/pid"}) {
+    for (const auto& pin : std::filesystem::directory_iterator(dir, ec)) {
+      umount2(pin.path().c_str(), MNT_DETACH);
+    }
   }
   std::filesystem::remove_all(root_, ec);
 }

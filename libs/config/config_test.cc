@@ -11,6 +11,7 @@
 #include "libs/config/loader.h"
 #include "libs/config/schema.h"
 #include "libs/config/values.h"
+#include "libs/testing/temp_dir.h"
 
 namespace cria::config {
 namespace {
@@ -18,19 +19,15 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/cria-config-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string Write(const std::string& name, const std::string& text) const {
-    fs::create_directories(fs::path(path + "/" + name).parent_path());
-    std::ofstream(path + "/" + name) << text;
-    return path + "/" + name;
-  }
-  std::string path;
-};
+using cria::testing::TempDir;
+
+// Writes `text` to `name` under `dir`, making the directories on the way; returns its path.
+std::string WriteIn(const TempDir& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir.path() + "/" + name;
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path) << text;
+  return path;
+}
 
 std::string ErrorOf(std::string_view yaml) {
   Config c;
@@ -56,8 +53,8 @@ TEST_CASE("durations and modes parse like Go and chmod") {
 }
 
 TEST_CASE("no file at all gives the embedded defaults") {
-  TempDir dir;
-  auto loaded = Load({dir.path + "/cria.yaml", false, dir.path + "/cria.d"}, {});
+  TempDir dir("cria-config-test-", "/tmp");
+  auto loaded = Load({dir.path() + "/cria.yaml", false, dir.path() + "/cria.d"}, {});
   REQUIRE(loaded.ok());
   CHECK(loaded->files.empty());
   CHECK(loaded->config.common.state_dir == "/var/lib/cria");
@@ -68,24 +65,24 @@ TEST_CASE("no file at all gives the embedded defaults") {
 }
 
 TEST_CASE("a named --config file must exist") {
-  TempDir dir;
-  auto loaded = Load({dir.path + "/missing.yaml", true, ""}, {});
+  TempDir dir("cria-config-test-", "/tmp");
+  auto loaded = Load({dir.path() + "/missing.yaml", true, ""}, {});
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.status().code() == StatusCode::kNotFound);
   CHECK(MessageOf(loaded.status()).find("missing.yaml") != std::string::npos);
 }
 
 TEST_CASE("main file, drop-ins in lexical order, then flags") {
-  TempDir dir;
-  std::string main = dir.Write("cria.yaml",
-                               "common:\n  log_level: debug\n  run_dir: /run/a\n"
-                               "gateway:\n  status_timeout: 5s\n");
-  dir.Write("cria.d/20-b.yaml", "common:\n  run_dir: /run/b\n");
-  dir.Write("cria.d/10-a.yaml", "common:\n  run_dir: /run/ignored\n  state_dir: /var/x\n");
-  dir.Write("cria.d/notes.txt", "not: yaml: at all: [");
+  TempDir dir("cria-config-test-", "/tmp");
+  std::string main = WriteIn(dir, "cria.yaml",
+                             "common:\n  log_level: debug\n  run_dir: /run/a\n"
+                             "gateway:\n  status_timeout: 5s\n");
+  WriteIn(dir, "cria.d/20-b.yaml", "common:\n  run_dir: /run/b\n");
+  WriteIn(dir, "cria.d/10-a.yaml", "common:\n  run_dir: /run/ignored\n  state_dir: /var/x\n");
+  WriteIn(dir, "cria.d/notes.txt", "not: yaml: at all: [");
   Overrides flags;
   flags.state_dir = "/srv/cria";
-  auto loaded = Load({main, true, dir.path + "/cria.d"}, flags);
+  auto loaded = Load({main, true, dir.path() + "/cria.d"}, flags);
   REQUIRE(loaded.ok());
   const Config& c = loaded->config;
   CHECK(c.common.log_level == "debug");
@@ -93,7 +90,7 @@ TEST_CASE("main file, drop-ins in lexical order, then flags") {
   CHECK(c.common.state_dir == "/srv/cria");  // flag beats files
   CHECK(c.gateway.status_timeout == milliseconds(5000));
   REQUIRE(loaded->files.size() == 3);
-  CHECK(loaded->files[1] == dir.path + "/cria.d/10-a.yaml");
+  CHECK(loaded->files[1] == dir.path() + "/cria.d/10-a.yaml");
   std::string printed = Print(*loaded);
   CHECK(printed.find("run_dir: \"/run/b\"") != std::string::npos);
   CHECK(printed.find("status_timeout: 5s") != std::string::npos);
@@ -157,31 +154,31 @@ TEST_CASE("list keys take YAML sequences and check each item") {
 }
 
 TEST_CASE("a bad drop-in is named in the error and nothing is half applied") {
-  TempDir dir;
-  dir.Write("cria.d/50-bad.yaml", "runtime:\n  cgroup_driver: systemdd\n");
-  auto loaded = Load({dir.path + "/none.yaml", false, dir.path + "/cria.d"}, {});
+  TempDir dir("cria-config-test-", "/tmp");
+  WriteIn(dir, "cria.d/50-bad.yaml", "runtime:\n  cgroup_driver: systemdd\n");
+  auto loaded = Load({dir.path() + "/none.yaml", false, dir.path() + "/cria.d"}, {});
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.status().code() == StatusCode::kInvalidArgument);
   CHECK(MessageOf(loaded.status()) ==
-        dir.path +
+        dir.path() +
             "/cria.d/50-bad.yaml:2:18: runtime.cgroup_driver: \"systemdd\" is not one of auto, "
             "cgroupfs, systemd");
 }
 
 TEST_CASE("bad flag values are refused naming the flag") {
-  TempDir dir;
+  TempDir dir("cria-config-test-", "/tmp");
   Overrides flags;
   flags.log_level = "chatty";
-  auto loaded = Load({dir.path + "/none.yaml", false, ""}, flags);
+  auto loaded = Load({dir.path() + "/none.yaml", false, ""}, flags);
   REQUIRE_FALSE(loaded.ok());
   CHECK(MessageOf(loaded.status()).find("--log-level: common.log_level:") == 0);
 }
 
 TEST_CASE("socket paths that do not fit sun_path are refused") {
-  TempDir dir;
+  TempDir dir("cria-config-test-", "/tmp");
   Overrides flags;
   flags.run_dir = "/" + std::string(120, 'r');
-  auto loaded = Load({dir.path + "/none.yaml", false, ""}, flags);
+  auto loaded = Load({dir.path() + "/none.yaml", false, ""}, flags);
   REQUIRE_FALSE(loaded.ok());
   CHECK(MessageOf(loaded.status()).find("over the 107-byte limit of unix sockets") !=
         std::string::npos);

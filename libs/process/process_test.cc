@@ -22,12 +22,14 @@
 
 #include "libs/process/async_run.h"
 #include "libs/process/spawn.h"
+#include "libs/testing/temp_dir.h"
 
 namespace cria::process {
 namespace {
 
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+using cria::testing::TempDir;
 
 // A safety net: no test waits forever if the library hangs.
 constexpr milliseconds kTestTimeout{20000};
@@ -56,21 +58,6 @@ int CountOpenFds() {
 
 // True when this process has no child left, running or zombie.
 bool NoChildren() { return waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD; }
-
-// A fresh directory under TMPDIR, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = std::filesystem::temp_directory_path() / "cria_process_test.XXXXXX";
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = std::filesystem::canonical(pattern);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Whether `pid` has finished dying: gone, or a zombie waiting for its new parent.
 bool IsDead(pid_t pid) {
@@ -178,14 +165,15 @@ TEST_CASE("a child that does not read its stdin neither hangs nor kills us with 
 }
 
 TEST_CASE("cwd is honoured") {
-  TempDir dir;
+  TempDir tmp("cria-process-test-");
+  const std::filesystem::path dir = std::filesystem::canonical(tmp.path());
   Command cmd = Cmd({"pwd"});
-  cmd.cwd = dir.path().string();
+  cmd.cwd = dir.string();
   Outcome outcome = RunOk(cmd);
-  CHECK(outcome.out == dir.path().string() + "\n");
+  CHECK(outcome.out == dir.string() + "\n");
 
   Command missing = Cmd({"pwd"});
-  missing.cwd = (dir.path() / "missing").string();
+  missing.cwd = (dir / "missing").string();
   Result<Outcome> result = Run(missing);
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().code() == StatusCode::kNotFound);
@@ -216,14 +204,15 @@ TEST_CASE("a program without '/' is searched in PATH") {
   Outcome outcome = RunOk(cmd);
   CHECK(outcome.out == "sh\n");  // argv[0] stays as given
 
-  TempDir dir;
-  const std::string script = (dir.path() / "cria-test-prog").string();
+  TempDir tmp("cria-process-test-");
+  const std::filesystem::path dir = std::filesystem::canonical(tmp.path());
+  const std::string script = (dir / "cria-test-prog").string();
   {
     std::ofstream out(script);
     out << "#!/bin/sh\necho found me\n";
   }
   REQUIRE(chmod(script.c_str(), 0755) == 0);
-  const std::string path = "relative/dir:" + dir.path().string();
+  const std::string path = "relative/dir:" + dir.string();
   Result<std::string> found = internal::FindExecutable("cria-test-prog", path.c_str());
   REQUIRE(found.ok());
   CHECK(*found == script);
@@ -250,8 +239,9 @@ TEST_CASE("a missing program is NotFound, naming it") {
 }
 
 TEST_CASE("a program that is not executable is PermissionDenied") {
-  TempDir dir;
-  const std::string file = (dir.path() / "not-executable").string();
+  TempDir tmp("cria-process-test-");
+  const std::filesystem::path dir = std::filesystem::canonical(tmp.path());
+  const std::string file = (dir / "not-executable").string();
   std::ofstream(file) << "#!/bin/sh\n";
   REQUIRE(chmod(file.c_str(), 0644) == 0);
   Result<Outcome> result = Run(Cmd({file}));
@@ -259,7 +249,7 @@ TEST_CASE("a program that is not executable is PermissionDenied") {
   CHECK(result.status().code() == StatusCode::kPermissionDenied);
   CHECK(MessageOf(result.status()) == "start " + file + ": EACCES (Permission denied)");
 
-  Result<Outcome> directory = Run(Cmd({dir.path().string()}));
+  Result<Outcome> directory = Run(Cmd({dir.string()}));
   REQUIRE_FALSE(directory.ok());
   CHECK(directory.status().code() == StatusCode::kPermissionDenied);
 }
@@ -364,8 +354,9 @@ TEST_CASE("the child gets only stdin, stdout and stderr, and a default signal st
 }
 
 TEST_CASE("RunAsync runs children concurrently on one io_context") {
-  TempDir dir;
-  const std::string fifo = (dir.path() / "fifo").string();
+  TempDir tmp("cria-process-test-");
+  const std::filesystem::path dir = std::filesystem::canonical(tmp.path());
+  const std::string fifo = (dir / "fifo").string();
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   boost::asio::io_context io;
   // The reader blocks until the writer runs: both must run at once.

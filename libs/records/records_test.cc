@@ -22,33 +22,14 @@
 #include "libs/records/record_name.h"
 #include "libs/records/small_file.h"
 #include "libs/status/status.h"
+#include "libs/testing/temp_dir.h"
 
 namespace cria::records {
 namespace {
 
 namespace fs = std::filesystem;
 using Catch::Contains;
-
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/records_test.XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using cria::testing::TempDir;
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -95,27 +76,29 @@ rapidjson::Document Json(const std::string& text) {
 std::string BigObject(size_t bytes) { return "{\"pad\":\"" + std::string(bytes, 'x') + "\"}"; }
 
 TEST_CASE("WriteFileAtomic writes the data with mode 0600 unless told otherwise") {
-  TempDir tmp;
-  const fs::path file = tmp.path() / "state.json";
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  const fs::path file = root / "state.json";
   REQUIRE(WriteFileAtomic(file, "{\"a\":1}").ok());
   CHECK(ReadText(file) == "{\"a\":1}");
   CHECK(ModeOf(file) == 0600);
-  CHECK_FALSE(HasTempFile(tmp.path()));
+  CHECK_FALSE(HasTempFile(root));
 
   // The mode is exact, whatever the umask.
   const mode_t old_umask = umask(077);
-  const Status status = WriteFileAtomic(tmp.path() / "public", "x", 0644);
+  const Status status = WriteFileAtomic(root / "public", "x", 0644);
   umask(old_umask);
   REQUIRE(status.ok());
-  CHECK(ModeOf(tmp.path() / "public") == 0644);
+  CHECK(ModeOf(root / "public") == 0644);
 
-  REQUIRE(WriteFileAtomic(tmp.path() / "empty", "").ok());
-  CHECK(fs::file_size(tmp.path() / "empty") == 0);
+  REQUIRE(WriteFileAtomic(root / "empty", "").ok());
+  CHECK(fs::file_size(root / "empty") == 0);
 }
 
 TEST_CASE("WriteFileAtomic replaces the old file by rename, never in place") {
-  TempDir tmp;
-  const fs::path file = tmp.path() / "state.json";
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  const fs::path file = root / "state.json";
   REQUIRE(WriteFileAtomic(file, "old content").ok());
   struct stat before;
   REQUIRE(stat(file.c_str(), &before) == 0);
@@ -133,23 +116,24 @@ TEST_CASE("WriteFileAtomic replaces the old file by rename, never in place") {
   const ssize_t n = pread(reader, buf, sizeof(buf), 0);
   close(reader);
   CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0) == "old content");
-  CHECK(FileNames(tmp.path()) == std::vector<std::string>{"state.json"});
+  CHECK(FileNames(root) == std::vector<std::string>{"state.json"});
 }
 
 TEST_CASE("WriteFileAtomic keeps the old file and leaves no temp file when it fails") {
-  TempDir tmp;
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
 
   SECTION("the directory does not exist") {
-    const Status status = WriteFileAtomic(tmp.path() / "missing" / "state.json", "data");
+    const Status status = WriteFileAtomic(root / "missing" / "state.json", "data");
     CHECK(status.code() == StatusCode::kNotFound);
     CHECK_THAT(MessageOf(status),
-               Contains("create temp file " + tmp.path().string() + "/missing/.state.json.tmp-"));
+               Contains("create temp file " + root.string() + "/missing/.state.json.tmp-"));
     CHECK_THAT(MessageOf(status), Contains("ENOENT"));
-    CHECK(FileNames(tmp.path()).empty());
+    CHECK(FileNames(root).empty());
   }
 
   SECTION("the target is a directory") {
-    const fs::path target = tmp.path() / "state.json";
+    const fs::path target = root / "state.json";
     fs::create_directory(target);
     PutText(target / "inside", "kept");
     const Status status = WriteFileAtomic(target, "data");
@@ -158,11 +142,11 @@ TEST_CASE("WriteFileAtomic keeps the old file and leaves no temp file when it fa
     CHECK_THAT(MessageOf(status), Contains(" to " + target.string()));
     CHECK(fs::is_directory(target));
     CHECK(ReadText(target / "inside") == "kept");
-    CHECK(FileNames(tmp.path()) == std::vector<std::string>{"state.json"});
+    CHECK(FileNames(root) == std::vector<std::string>{"state.json"});
   }
 
   SECTION("the write fails half way (file size limit)") {
-    const fs::path file = tmp.path() / "state.json";
+    const fs::path file = root / "state.json";
     REQUIRE(WriteFileAtomic(file, "old content").ok());
     // RLIMIT_FSIZE applies to root too; with SIGXFSZ ignored write(2) fails with EFBIG after
     // a partial write.
@@ -176,30 +160,31 @@ TEST_CASE("WriteFileAtomic keeps the old file and leaves no temp file when it fa
     setrlimit(RLIMIT_FSIZE, &old_limit);
     signal(SIGXFSZ, old_handler);
 
-    CHECK_THAT(MessageOf(status), Contains("write " + tmp.path().string() + "/.state.json.tmp-"));
+    CHECK_THAT(MessageOf(status), Contains("write " + root.string() + "/.state.json.tmp-"));
     CHECK_THAT(MessageOf(status), Contains("EFBIG"));
     CHECK(ReadText(file) == "old content");
-    CHECK(FileNames(tmp.path()) == std::vector<std::string>{"state.json"});
+    CHECK(FileNames(root) == std::vector<std::string>{"state.json"});
   }
 
   SECTION("the path names no file") {
-    const Status status = WriteFileAtomic(tmp.path().string() + "/", "data");
+    const Status status = WriteFileAtomic(root.string() + "/", "data");
     CHECK(status.code() == StatusCode::kInvalidArgument);
-    CHECK(FileNames(tmp.path()).empty());
+    CHECK(FileNames(root).empty());
   }
 }
 
 TEST_CASE("RemoveFile removes a file and accepts a missing one") {
-  TempDir tmp;
-  const fs::path file = tmp.path() / "state.json";
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  const fs::path file = root / "state.json";
   REQUIRE(WriteFileAtomic(file, "x").ok());
   REQUIRE(RemoveFile(file).ok());
   CHECK_FALSE(fs::exists(file));
   CHECK(RemoveFile(file).ok());
-  fs::create_directory(tmp.path() / "dir");
-  const Status status = RemoveFile(tmp.path() / "dir");
+  fs::create_directory(root / "dir");
+  const Status status = RemoveFile(root / "dir");
   CHECK_FALSE(status.ok());
-  CHECK_THAT(MessageOf(status), Contains("remove " + (tmp.path() / "dir").string()));
+  CHECK_THAT(MessageOf(status), Contains("remove " + (root / "dir").string()));
 }
 
 TEST_CASE("IsAtomicTempName matches the temp files WriteFileAtomic creates") {
@@ -212,15 +197,16 @@ TEST_CASE("IsAtomicTempName matches the temp files WriteFileAtomic creates") {
 }
 
 TEST_CASE("ReadSmallFile refuses large and non-regular files") {
-  TempDir tmp;
-  PutText(tmp.path() / "f", "12345");
-  CHECK(ReadSmallFile(tmp.path() / "f", 5).value() == "12345");
-  const Result<std::string> big = ReadSmallFile(tmp.path() / "f", 4);
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  PutText(root / "f", "12345");
+  CHECK(ReadSmallFile(root / "f", 5).value() == "12345");
+  const Result<std::string> big = ReadSmallFile(root / "f", 4);
   CHECK(big.status().code() == StatusCode::kOutOfRange);
   CHECK_THAT(MessageOf(big.status()), Contains("5 bytes, over the limit of 4 bytes"));
-  REQUIRE(mkfifo((tmp.path() / "fifo").c_str(), 0600) == 0);
-  CHECK(ReadSmallFile(tmp.path() / "fifo", 4).status().code() == StatusCode::kFailedPrecondition);
-  CHECK(ReadSmallFile(tmp.path() / "none", 4).status().code() == StatusCode::kNotFound);
+  REQUIRE(mkfifo((root / "fifo").c_str(), 0600) == 0);
+  CHECK(ReadSmallFile(root / "fifo", 4).status().code() == StatusCode::kFailedPrecondition);
+  CHECK(ReadSmallFile(root / "none", 4).status().code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("ParseJsonObject explains what is wrong") {
@@ -244,28 +230,30 @@ TEST_CASE("ParseJsonObject explains what is wrong") {
 }
 
 TEST_CASE("RecordDir::Init creates the directory tree with mode 0700") {
-  TempDir tmp;
-  RecordDir records(tmp.path() / "state" / "runtime" / "pods");
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root / "state" / "runtime" / "pods");
   REQUIRE(records.Init().ok());
   CHECK(fs::is_directory(records.dir()));
-  CHECK(ModeOf(tmp.path() / "state") == 0700);
+  CHECK(ModeOf(root / "state") == 0700);
   CHECK(ModeOf(records.dir()) == 0700);
   CHECK(records.Init().ok());
 
-  PutText(tmp.path() / "file", "");
-  const Status status = RecordDir(tmp.path() / "file").Init();
+  PutText(root / "file", "");
+  const Status status = RecordDir(root / "file").Init();
   CHECK_FALSE(status.ok());
-  CHECK_THAT(MessageOf(status), Contains(tmp.path().string() + "/file"));
+  CHECK_THAT(MessageOf(status), Contains(root.string() + "/file"));
 }
 
 TEST_CASE("RecordDir Write and Read round-trip a record") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
   rapidjson::Document doc = Json(R"({"id":"3f2a","state":"running","pid":42,"labels":{"a":"b"}})");
   REQUIRE(records.Write("3f2a", doc).ok());
-  CHECK(ModeOf(tmp.path() / "3f2a.json") == 0600);
-  CHECK(FileNames(tmp.path()) == std::vector<std::string>{"3f2a.json"});
+  CHECK(ModeOf(root / "3f2a.json") == 0600);
+  CHECK(FileNames(root) == std::vector<std::string>{"3f2a.json"});
 
   Result<rapidjson::Document> read = records.Read("3f2a");
   REQUIRE(read.ok());
@@ -275,12 +263,13 @@ TEST_CASE("RecordDir Write and Read round-trip a record") {
   // Overwrite: the new content replaces the old.
   REQUIRE(records.WriteRaw("3f2a", R"({"id":"3f2a","state":"exited"})").ok());
   CHECK(std::string(records.Read("3f2a").value()["state"].GetString()) == "exited");
-  CHECK(FileNames(tmp.path()) == std::vector<std::string>{"3f2a.json"});
+  CHECK(FileNames(root) == std::vector<std::string>{"3f2a.json"});
 }
 
 TEST_CASE("RecordDir writes only JSON objects within the size limit") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
 
   const Status torn = records.WriteRaw("a", "{\"a\":");
@@ -301,12 +290,13 @@ TEST_CASE("RecordDir writes only JSON objects within the size limit") {
   CHECK(nan_status.code() == StatusCode::kInvalidArgument);
   CHECK_THAT(MessageOf(nan_status), Contains("NaN"));
 
-  CHECK(FileNames(tmp.path()).empty());
+  CHECK(FileNames(root).empty());
 }
 
 TEST_CASE("RecordDir refuses bad names in every call") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
   rapidjson::Document doc = Json("{}");
   const std::string too_long(kMaxRecordNameLength + 1, 'a');
@@ -324,7 +314,7 @@ TEST_CASE("RecordDir refuses bad names in every call") {
   }
   CHECK_THAT(MessageOf(records.Remove("a/b")), Contains("\"a/b\""));
   CHECK_THAT(MessageOf(records.Remove(too_long)), Contains("201 characters, more than 200"));
-  CHECK(FileNames(tmp.path()).empty());
+  CHECK(FileNames(root).empty());
 
   const std::string longest(kMaxRecordNameLength, 'z');
   for (const std::string& name : {std::string("a"), std::string("A-z_0.9"), longest}) {
@@ -335,29 +325,31 @@ TEST_CASE("RecordDir refuses bad names in every call") {
 }
 
 TEST_CASE("RecordDir::Read of a missing record is NotFound, of a corrupt one DataLoss") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
 
   const Result<rapidjson::Document> missing = records.Read("nope");
   CHECK(missing.status().code() == StatusCode::kNotFound);
   CHECK_THAT(MessageOf(missing.status()),
-             Contains("read record \"nope\": open " + tmp.path().string() + "/nope.json"));
+             Contains("read record \"nope\": open " + root.string() + "/nope.json"));
 
-  PutText(tmp.path() / "torn.json", "{\"id\":\"ab");
+  PutText(root / "torn.json", "{\"id\":\"ab");
   const Result<rapidjson::Document> torn = records.Read("torn");
   CHECK(torn.status().code() == StatusCode::kDataLoss);
-  CHECK_THAT(MessageOf(torn.status()), Contains("parse " + tmp.path().string() + "/torn.json"));
+  CHECK_THAT(MessageOf(torn.status()), Contains("parse " + root.string() + "/torn.json"));
 
-  PutText(tmp.path() / "big.json", BigObject(kMaxRecordBytes));
+  PutText(root / "big.json", BigObject(kMaxRecordBytes));
   const Result<rapidjson::Document> big = records.Read("big");
   CHECK(big.status().code() == StatusCode::kDataLoss);
   CHECK_THAT(MessageOf(big.status()), Contains("over the limit of 1048576 bytes"));
 }
 
 TEST_CASE("RecordDir::Remove deletes a record and accepts a missing one") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
   REQUIRE(records.WriteRaw("a", "{}").ok());
   REQUIRE(records.Remove("a").ok());
@@ -367,8 +359,9 @@ TEST_CASE("RecordDir::Remove deletes a record and accepts a missing one") {
 }
 
 TEST_CASE("RecordDir::LoadAll returns the records in name order") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
   for (const char* name : {"b", "c", "a", "B", "a.1"}) {
     REQUIRE(records.WriteRaw(name, std::string("{\"name\":\"") + name + "\"}").ok());
@@ -384,7 +377,7 @@ TEST_CASE("RecordDir::LoadAll returns the records in name order") {
   CHECK(report->quarantined.empty());
   CHECK(report->removed_temp_files.empty());
 
-  RecordDir empty(tmp.path() / "empty");
+  RecordDir empty(root / "empty");
   REQUIRE(empty.Init().ok());
   Result<RecordDir::LoadReport> none = empty.LoadAll();
   REQUIRE(none.ok());
@@ -392,20 +385,21 @@ TEST_CASE("RecordDir::LoadAll returns the records in name order") {
 }
 
 TEST_CASE("RecordDir::LoadAll quarantines unreadable records and still succeeds") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
   REQUIRE(records.WriteRaw("good1", R"({"ok":1})").ok());
   REQUIRE(records.WriteRaw("good2", R"({"ok":2})").ok());
   const std::string oversized = BigObject(kMaxRecordBytes);
-  PutText(tmp.path() / "torn.json", R"({"id":"3f2a","sta)");
-  PutText(tmp.path() / "empty.json", "");
-  PutText(tmp.path() / "array.json", "[1,2,3]");
-  PutText(tmp.path() / "big.json", oversized);
-  PutText(tmp.path() / "deep.json", std::string(100000, '[') + std::string(100000, ']'));
-  PutText(tmp.path() / "garbage.json", std::string("\0\x01\xff{", 4));
+  PutText(root / "torn.json", R"({"id":"3f2a","sta)");
+  PutText(root / "empty.json", "");
+  PutText(root / "array.json", "[1,2,3]");
+  PutText(root / "big.json", oversized);
+  PutText(root / "deep.json", std::string(100000, '[') + std::string(100000, ']'));
+  PutText(root / "garbage.json", std::string("\0\x01\xff{", 4));
   // A valid record followed by the zeros a crash can leave at the end of a file.
-  PutText(tmp.path() / "zeros.json", R"({"ok":3})" + std::string(4096, '\0'));
+  PutText(root / "zeros.json", R"({"ok":3})" + std::string(4096, '\0'));
 
   Result<RecordDir::LoadReport> report = records.LoadAll();
   REQUIRE(report.ok());
@@ -415,7 +409,7 @@ TEST_CASE("RecordDir::LoadAll quarantines unreadable records and still succeeds"
   CHECK(report->records[1].first == "good2");
   CHECK(report->records[1].second["ok"].GetInt() == 2);
 
-  const fs::path quarantine = tmp.path() / "quarantine";
+  const fs::path quarantine = root / "quarantine";
   std::vector<std::string> names;
   for (const RecordDir::Quarantined& q : report->quarantined) {
     INFO(q.name << ": " << q.reason);
@@ -423,8 +417,8 @@ TEST_CASE("RecordDir::LoadAll quarantines unreadable records and still succeeds"
     CHECK(q.moved_to.parent_path() == quarantine);
     CHECK(q.moved_to.filename().string().rfind(q.name + ".json.", 0) == 0);
     CHECK(fs::is_regular_file(q.moved_to));
-    CHECK_FALSE(fs::exists(tmp.path() / (q.name + ".json")));
-    CHECK_THAT(q.reason, Contains(tmp.path().string() + "/" + q.name + ".json"));
+    CHECK_FALSE(fs::exists(root / (q.name + ".json")));
+    CHECK_THAT(q.reason, Contains(root.string() + "/" + q.name + ".json"));
   }
   CHECK(names ==
         std::vector<std::string>{"array", "big", "deep", "empty", "garbage", "torn", "zeros"});
@@ -449,7 +443,7 @@ TEST_CASE("RecordDir::LoadAll quarantines unreadable records and still succeeds"
   CHECK(again->quarantined.empty());
 
   // A record corrupted again in the same second does not overwrite the first copy.
-  PutText(tmp.path() / "torn.json", "{");
+  PutText(root / "torn.json", "{");
   Result<RecordDir::LoadReport> third = records.LoadAll();
   REQUIRE(third.ok());
   REQUIRE(third->quarantined.size() == 1);
@@ -459,17 +453,18 @@ TEST_CASE("RecordDir::LoadAll quarantines unreadable records and still succeeds"
 }
 
 TEST_CASE("RecordDir::LoadAll removes leftover temp files and ignores other files") {
-  TempDir tmp;
-  RecordDir records(tmp.path());
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root);
   REQUIRE(records.Init().ok());
   REQUIRE(records.WriteRaw("pod", R"({"v":1})").ok());
   // An interrupted write of a new version, and of a record that never got renamed in.
-  PutText(tmp.path() / ".pod.json.tmp-0123456789abcdef", R"({"v":2)");
-  PutText(tmp.path() / ".new.json.tmp-fedcba9876543210", "");
-  PutText(tmp.path() / "README", "not a record");
-  PutText(tmp.path() / "notes.txt", "{}");
-  PutText(tmp.path() / ".hidden.json", "{}");
-  fs::create_directory(tmp.path() / "dir.json");
+  PutText(root / ".pod.json.tmp-0123456789abcdef", R"({"v":2)");
+  PutText(root / ".new.json.tmp-fedcba9876543210", "");
+  PutText(root / "README", "not a record");
+  PutText(root / "notes.txt", "{}");
+  PutText(root / ".hidden.json", "{}");
+  fs::create_directory(root / "dir.json");
 
   Result<RecordDir::LoadReport> report = records.LoadAll();
   REQUIRE(report.ok());
@@ -479,16 +474,17 @@ TEST_CASE("RecordDir::LoadAll removes leftover temp files and ignores other file
   CHECK(report->quarantined.empty());
   CHECK(report->removed_temp_files == std::vector<std::string>{".new.json.tmp-fedcba9876543210",
                                                                ".pod.json.tmp-0123456789abcdef"});
-  CHECK(FileNames(tmp.path()) ==
+  CHECK(FileNames(root) ==
         std::vector<std::string>{".hidden.json", "README", "dir.json", "notes.txt", "pod.json"});
 }
 
 TEST_CASE("RecordDir::LoadAll of a missing directory is an error naming it") {
-  TempDir tmp;
-  RecordDir records(tmp.path() / "absent");
+  TempDir tmp("cria-records-test-", "/tmp");
+  const fs::path root = tmp.path();
+  RecordDir records(root / "absent");
   const Result<RecordDir::LoadReport> report = records.LoadAll();
   CHECK(report.status().code() == StatusCode::kNotFound);
-  CHECK_THAT(MessageOf(report.status()), Contains("list records in " + tmp.path().string()));
+  CHECK_THAT(MessageOf(report.status()), Contains("list records in " + root.string()));
 }
 
 TEST_CASE("a record built with RecordBuilder reads back; bad fields are DataLoss by name") {

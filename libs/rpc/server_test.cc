@@ -17,6 +17,7 @@
 #include "cria/network/v1/network.grpc.pb.h"
 #include "libs/rpc/client.h"
 #include "libs/rpc/unimplemented.h"
+#include "libs/testing/temp_dir.h"
 
 namespace cria::rpc {
 namespace {
@@ -24,14 +25,10 @@ namespace {
 using std::chrono::milliseconds;
 namespace network = cria::network::v1;
 
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/cria-rpc-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
+using cria::testing::TempDir;
+
+// Sockets go under /tmp rather than $TMPDIR: a unix socket path must fit sun_path (108 bytes).
+constexpr char kSocketBase[] = "/tmp";
 
 // Implements ServiceInfo only; NetworkStatus answers after `delay` so shutdown can be
 // tested with a call in flight.
@@ -82,8 +79,8 @@ int SocketMode(const std::string& path) {
 }
 
 TEST_CASE("a server serves health on its socket with the configured mode") {
-  TempDir dir;
-  std::string path = dir.path + "/sub/test.sock";
+  TempDir dir("cria-rpc-", kSocketBase);
+  std::string path = dir.path() + "/sub/test.sock";
   TestNetwork svc(milliseconds(0));
   Server server("cria-test");
   server.AddService(&svc);
@@ -144,8 +141,8 @@ TEST_CASE("ServeOnly refuses names the service does not have") {
 }
 
 TEST_CASE("a second server on the same path is refused while the first runs") {
-  TempDir dir;
-  std::string path = dir.path + "/one.sock";
+  TempDir dir("cria-rpc-", kSocketBase);
+  std::string path = dir.path() + "/one.sock";
   Server first("cria-test");
   REQUIRE(first.Start({path, 0600, ""}).ok());
   Server second("cria-test");
@@ -157,8 +154,8 @@ TEST_CASE("a second server on the same path is refused while the first runs") {
 }
 
 TEST_CASE("a stale socket from a dead owner is replaced; other files are not") {
-  TempDir dir;
-  std::string path = dir.path + "/stale.sock";
+  TempDir dir("cria-rpc-", kSocketBase);
+  std::string path = dir.path() + "/stale.sock";
   {
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un addr{};
@@ -172,7 +169,7 @@ TEST_CASE("a stale socket from a dead owner is replaced; other files are not") {
   CHECK(CheckHealth(*UnixChannel(path), milliseconds(2000)).ok());
   server.Shutdown(milliseconds(0));
 
-  std::string file = dir.path + "/regular.sock";
+  std::string file = dir.path() + "/regular.sock";
   std::ofstream(file) << "precious";
   Server other("cria-test");
   Status s = other.Start({file, 0600, ""});
@@ -185,16 +182,16 @@ TEST_CASE("a stale socket from a dead owner is replaced; other files are not") {
 }
 
 TEST_CASE("an unknown socket group is refused naming it") {
-  TempDir dir;
+  TempDir dir("cria-rpc-", kSocketBase);
   Server server("cria-test");
-  Status s = server.Start({dir.path + "/g.sock", 0660, "no-such-group-cria"});
+  Status s = server.Start({dir.path() + "/g.sock", 0660, "no-such-group-cria"});
   CHECK(s.code() == StatusCode::kInvalidArgument);
   CHECK(MessageOf(s).find("group \"no-such-group-cria\"") != std::string::npos);
 }
 
 TEST_CASE("shutdown lets calls in flight finish within the grace period") {
-  TempDir dir;
-  std::string path = dir.path + "/grace.sock";
+  TempDir dir("cria-rpc-", kSocketBase);
+  std::string path = dir.path() + "/grace.sock";
   TestNetwork svc(milliseconds(300));
   Server server("cria-test");
   server.AddService(&svc);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "libs/process/process.h"
+#include "libs/testing/temp_dir.h"
 
 namespace {
 
@@ -37,33 +38,32 @@ ino_t Inode(const std::string& path) {
   return st.st_ino;
 }
 
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/cria-pinns-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
+// A scratch directory for pins: the ipc and uts pins of "pod" are unmounted before the
+// directory itself goes.
+struct PinDir {
+  cria::testing::TempDir scratch{"cria-pinns-", "/tmp"};
+
+  ~PinDir() {
     for (const char* ns : {"ipc", "uts"}) {
-      std::string f = path + "/" + ns + "/pod";
+      std::string f = path() + "/" + ns + "/pod";
       umount2(f.c_str(), MNT_DETACH);
     }
-    fs::remove_all(path);
   }
-  std::string path;
+  const std::string& path() const { return scratch.path(); }
 };
 
 TEST_CASE("namespaces pinned as files, with sysctls set inside") {
-  TempDir dir;
-  Outcome pinned = Run({kPinns, "--dir", dir.path, "--name", "pod", "--ipc", "--uts", "--sysctl",
+  PinDir dir;
+  Outcome pinned = Run({kPinns, "--dir", dir.path(), "--name", "pod", "--ipc", "--uts", "--sysctl",
                         "kernel.shmmni=1234"});
   INFO(pinned.err);
   REQUIRE(pinned.Succeeded());
   for (const char* ns : {"ipc", "uts"}) {
-    std::string file = dir.path + "/" + ns + "/pod";
+    std::string file = dir.path() + "/" + ns + "/pod";
     CHECK(Inode(file) != Inode(std::string("/proc/self/ns/") + ns));
   }
   Outcome shm =
-      Run({"nsenter", "--ipc=" + dir.path + "/ipc/pod", "cat", "/proc/sys/kernel/shmmni"});
+      Run({"nsenter", "--ipc=" + dir.path() + "/ipc/pod", "cat", "/proc/sys/kernel/shmmni"});
   CHECK(shm.out == "1234\n");
   CHECK(Run({"cat", "/proc/sys/kernel/shmmni"}).out != "1234\n");
 }
@@ -104,17 +104,17 @@ TEST_CASE("cria-pause is PID 1 of a new PID namespace, reaps orphans, ends on SI
 }
 
 TEST_CASE("bad input is refused, and a failed pin leaves nothing") {
-  TempDir dir;
+  PinDir dir;
   CHECK(Run({kPinns, "--dir", "relative", "--name", "p", "--ipc"}).exit_code == 2);
-  CHECK(Run({kPinns, "--dir", dir.path, "--name", "../x", "--ipc"}).exit_code == 2);
-  CHECK(Run({kPinns, "--dir", dir.path, "--name", "p"}).exit_code == 2);
-  CHECK(Run({kPinns, "--dir", dir.path, "--name", "p", "--pid"}).exit_code == 2);
-  Outcome bad = Run({kPinns, "--dir", dir.path, "--name", "pod", "--ipc", "--uts", "--sysctl",
+  CHECK(Run({kPinns, "--dir", dir.path(), "--name", "../x", "--ipc"}).exit_code == 2);
+  CHECK(Run({kPinns, "--dir", dir.path(), "--name", "p"}).exit_code == 2);
+  CHECK(Run({kPinns, "--dir", dir.path(), "--name", "p", "--pid"}).exit_code == 2);
+  Outcome bad = Run({kPinns, "--dir", dir.path(), "--name", "pod", "--ipc", "--uts", "--sysctl",
                      "kernel.no_such_key=1"});
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("kernel.no_such_key") != std::string::npos);
-  CHECK_FALSE(fs::exists(dir.path + "/ipc/pod"));
-  CHECK_FALSE(fs::exists(dir.path + "/uts/pod"));
+  CHECK_FALSE(fs::exists(dir.path() + "/ipc/pod"));
+  CHECK_FALSE(fs::exists(dir.path() + "/uts/pod"));
   CHECK(Run({kPause, "extra"}).exit_code == 2);
 }
 

@@ -18,6 +18,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "libs/records/json_object.h"
+#include "libs/testing/temp_dir.h"
 #include "services/network/cni/config.h"
 #include "services/network/cni/result.h"
 #include "services/network/cni/test_util.h"
@@ -25,11 +26,11 @@
 namespace cria::network::cni {
 namespace {
 
+using cria::testing::TempDir;
 using std::chrono::milliseconds;
 using testing::LinkExists;
 using testing::LinkGuard;
 using testing::ReadFile;
-using testing::TempDir;
 using testing::TestNetns;
 using testing::WriteFile;
 
@@ -51,8 +52,8 @@ std::string Compact(const rapidjson::Value& value) {
 }
 
 NetworkConfig WriteAndParse(const TempDir& dir, const std::string& file, const std::string& text) {
-  WriteFile(dir / file, text);
-  Result<NetworkConfig> config = ParseConfigFile(dir / file);
+  WriteFile(dir.path() + "/" + file, text);
+  Result<NetworkConfig> config = ParseConfigFile(dir.path() + "/" + file);
   INFO(MessageOf(config.status()));
   REQUIRE(config.ok());
   return *std::move(config);
@@ -65,8 +66,9 @@ NetworkConfig WriteAndParse(const TempDir& dir, const std::string& file, const s
 // and fails with a CNI error for the command `fail_on`.
 void WriteRecorder(const TempDir& dir, const std::string& type, const std::string& fail_on = "") {
   std::string script = "#!/bin/sh\n";
-  script += "cat > " + (dir / "stdin-") + type + "-$CNI_COMMAND.json\n";
-  script += "echo \"" + type + " $CNI_COMMAND netns=$CNI_NETNS\" >> " + (dir / "calls") + "\n";
+  script += "cat > " + dir.path() + "/stdin-" + type + "-$CNI_COMMAND.json\n";
+  script +=
+      "echo \"" + type + " $CNI_COMMAND netns=$CNI_NETNS\" >> " + dir.path() + "/calls" + "\n";
   if (!fail_on.empty()) {
     script += "if [ \"$CNI_COMMAND\" = " + fail_on + " ]; then\n";
     script += "  printf '{\"cniVersion\":\"1.0.0\",\"code\":5,\"msg\":\"" + type +
@@ -78,13 +80,13 @@ void WriteRecorder(const TempDir& dir, const std::string& type, const std::strin
       "\"sandbox\":\"'$CNI_NETNS'\"}],\"ips\":[{\"address\":\"10.1.2.3/24\","
       "\"interface\":0}],\"by\":\"" +
       type + "\"}'\nfi\n";
-  WriteFile(dir / type, script, 0755);
+  WriteFile(dir.path() + "/" + type, script, 0755);
 }
 
 std::vector<std::string> Calls(const TempDir& dir) {
   std::vector<std::string> calls;
-  if (!std::filesystem::exists(dir / "calls")) return calls;
-  std::istringstream lines(ReadFile(dir / "calls"));
+  if (!std::filesystem::exists(dir.path() + "/calls")) return calls;
+  std::istringstream lines(ReadFile(dir.path() + "/calls"));
   for (std::string line; std::getline(lines, line);) calls.push_back(line);
   return calls;
 }
@@ -97,7 +99,7 @@ RuntimeConf FakeRuntime(const std::string& netns = "/run/netns/fake") {
 }
 
 TEST_CASE("AddNetwork passes declared capabilities, name, version and prevResult", "[chain]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WriteRecorder(dir, "capa");
   WriteRecorder(dir, "capb");
   const NetworkConfig network = WriteAndParse(dir, "10-net.conflist", R"({
@@ -110,14 +112,14 @@ TEST_CASE("AddNetwork passes declared capabilities, name, version and prevResult
       "protocol": "tcp"}], "dns": {"servers": ["10.96.0.10"]}, "ipRanges": [[{"subnet":
       "10.0.0.0/8"}]]})";
 
-  Result<std::string> result = AddNetwork(network, rt, {dir.path().string()}, kTimeout);
+  Result<std::string> result = AddNetwork(network, rt, {dir.path()}, kTimeout);
   INFO(MessageOf(result.status()));
   REQUIRE(result.ok());
   CHECK(std::string(Json(*result)["by"].GetString()) == "capb");
   CHECK(Calls(dir) == std::vector<std::string>{"capa ADD netns=/run/netns/fake",
                                                "capb ADD netns=/run/netns/fake"});
 
-  const rapidjson::Document a = Json(ReadFile(dir / "stdin-capa-ADD.json"));
+  const rapidjson::Document a = Json(ReadFile(dir.path() + "/stdin-capa-ADD.json"));
   CHECK(std::string(a["name"].GetString()) == "capnet");
   CHECK(std::string(a["cniVersion"].GetString()) == "1.0.0");
   CHECK_FALSE(a.HasMember("prevResult"));
@@ -126,7 +128,7 @@ TEST_CASE("AddNetwork passes declared capabilities, name, version and prevResult
         R"({"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]})"
         "\n");
 
-  const rapidjson::Document b = Json(ReadFile(dir / "stdin-capb-ADD.json"));
+  const rapidjson::Document b = Json(ReadFile(dir.path() + "/stdin-capb-ADD.json"));
   CHECK(Compact(b["runtimeConfig"]) == "{\"keep\":1}\n");
   REQUIRE(b.HasMember("prevResult"));
   CHECK(std::string(b["prevResult"]["by"].GetString()) == "capa");
@@ -136,9 +138,9 @@ TEST_CASE("AddNetwork passes declared capabilities, name, version and prevResult
         "\n");
 
   // DEL goes in reverse with the same runtimeConfig and the cached result as prevResult.
-  REQUIRE(DelNetwork(network, rt, *result, {dir.path().string()}, kTimeout).ok());
+  REQUIRE(DelNetwork(network, rt, *result, {dir.path()}, kTimeout).ok());
   CHECK(Calls(dir).back() == "capa DEL netns=");
-  const rapidjson::Document del = Json(ReadFile(dir / "stdin-capa-DEL.json"));
+  const rapidjson::Document del = Json(ReadFile(dir.path() + "/stdin-capa-DEL.json"));
   CHECK(Compact(del["runtimeConfig"]) == Compact(a["runtimeConfig"]));
   CHECK(std::string(del["prevResult"]["by"].GetString()) == "capb");
 }
@@ -170,29 +172,29 @@ TEST_CASE("BuildPluginConfig follows libcni's buildOneConfig", "[chain]") {
 }
 
 TEST_CASE("AddNetwork stops at the failing plugin and names it", "[chain]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WriteRecorder(dir, "first");
   WriteRecorder(dir, "broken", "ADD");
   WriteRecorder(dir, "never");
   const NetworkConfig network = WriteAndParse(dir, "10-net.conflist", R"({
     "cniVersion": "1.0.0", "name": "failnet", "plugins": [
       {"type": "first"}, {"type": "broken"}, {"type": "never"}]})");
-  Result<std::string> result = AddNetwork(network, FakeRuntime(), {dir.path().string()}, kTimeout);
+  Result<std::string> result = AddNetwork(network, FakeRuntime(), {dir.path()}, kTimeout);
   REQUIRE(result.status().code() == StatusCode::kInternal);
-  CHECK(MessageOf(result.status()) == "add container c1 to CNI network \"failnet\" (" +
-                                          dir / "10-net.conflist" +
+  CHECK(MessageOf(result.status()) == "add container c1 to CNI network \"failnet\" (" + dir.path() +
+                                          "/10-net.conflist" +
                                           "): CNI plugin broken ADD failed: broken broke: on "
                                           "purpose (code 5)");
   CHECK(Calls(dir) == std::vector<std::string>{"first ADD netns=/run/netns/fake",
                                                "broken ADD netns=/run/netns/fake"});
 
   RuntimeConf no_netns = FakeRuntime("");
-  CHECK(AddNetwork(network, no_netns, {dir.path().string()}, kTimeout).status().code() ==
+  CHECK(AddNetwork(network, no_netns, {dir.path()}, kTimeout).status().code() ==
         StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("DelNetwork runs every plugin in reverse and joins the errors", "[chain]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WriteRecorder(dir, "one", "DEL");
   WriteRecorder(dir, "two");
   WriteRecorder(dir, "three", "DEL");
@@ -202,50 +204,50 @@ TEST_CASE("DelNetwork runs every plugin in reverse and joins the errors", "[chai
   const std::string cached = R"({"cniVersion":"1.0.0","by":"cache"})";
   // A netns path that does not exist is passed as an empty CNI_NETNS.
   const Status status =
-      DelNetwork(network, FakeRuntime(dir / "gone-netns"), cached, {dir.path().string()}, kTimeout);
+      DelNetwork(network, FakeRuntime(dir.path() + "/gone-netns"), cached, {dir.path()}, kTimeout);
   REQUIRE(status.code() == StatusCode::kInternal);
-  CHECK(MessageOf(status) == "remove container c1 from CNI network \"delnet\" (" +
-                                 dir / "10-net.conflist" +
+  CHECK(MessageOf(status) == "remove container c1 from CNI network \"delnet\" (" + dir.path() +
+                                 "/10-net.conflist" +
                                  "): CNI plugin three DEL failed: three broke: on purpose (code "
                                  "5); CNI plugin one DEL failed: one broke: on purpose (code 5)");
   CHECK(Calls(dir) ==
         std::vector<std::string>{"three DEL netns=", "two DEL netns=", "one DEL netns="});
   for (const char* type : {"one", "two", "three"}) {
     const rapidjson::Document stdin_json =
-        Json(ReadFile(dir / ("stdin-" + std::string(type) + "-DEL.json")));
+        Json(ReadFile(dir.path() + "/stdin-" + std::string(type) + "-DEL.json"));
     REQUIRE(stdin_json.HasMember("prevResult"));
     CHECK(std::string(stdin_json["prevResult"]["by"].GetString()) == "cache");
   }
 }
 
 TEST_CASE("DelNetwork passes no prevResult before CNI 0.4.0", "[chain]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WriteRecorder(dir, "old");
   const NetworkConfig network = WriteAndParse(dir, "10-old.conf", R"({
     "cniVersion": "0.3.1", "name": "oldnet", "type": "old"})");
   const Status status = DelNetwork(network, FakeRuntime(), std::string(R"({"cniVersion":"0.3.1"})"),
-                                   {dir.path().string()}, kTimeout);
+                                   {dir.path()}, kTimeout);
   REQUIRE(status.ok());
-  CHECK_FALSE(Json(ReadFile(dir / "stdin-old-DEL.json")).HasMember("prevResult"));
+  CHECK_FALSE(Json(ReadFile(dir.path() + "/stdin-old-DEL.json")).HasMember("prevResult"));
 }
 
 TEST_CASE("DelNetwork leaves out a damaged cached result", "[chain]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WriteRecorder(dir, "plug");
   const NetworkConfig network = WriteAndParse(dir, "10-net.conf", R"({
     "cniVersion": "1.0.0", "name": "net", "type": "plug"})");
   const Status status =
-      DelNetwork(network, FakeRuntime(), std::string("{trunc"), {dir.path().string()}, kTimeout);
+      DelNetwork(network, FakeRuntime(), std::string("{trunc"), {dir.path()}, kTimeout);
   REQUIRE(status.ok());
-  CHECK_FALSE(Json(ReadFile(dir / "stdin-plug-DEL.json")).HasMember("prevResult"));
+  CHECK_FALSE(Json(ReadFile(dir.path() + "/stdin-plug-DEL.json")).HasMember("prevResult"));
 }
 
 TEST_CASE("CheckNetwork is skipped before 0.4.0 and with disableCheck", "[chain]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WriteRecorder(dir, "checked");
   WriteRecorder(dir, "failcheck", "CHECK");
   const std::string cached = R"({"cniVersion":"1.0.0","by":"cache"})";
-  const std::vector<std::string> dirs = {dir.path().string()};
+  const std::vector<std::string> dirs = {dir.path()};
 
   const NetworkConfig old = WriteAndParse(dir, "10-old.conflist", R"({
     "cniVersion": "0.3.1", "name": "old", "plugins": [{"type": "checked"}]})");
@@ -268,7 +270,7 @@ TEST_CASE("CheckNetwork is skipped before 0.4.0 and with disableCheck", "[chain]
         std::string::npos);
   CHECK(Calls(dir) == std::vector<std::string>{"checked CHECK netns=/run/netns/fake",
                                                "failcheck CHECK netns=/run/netns/fake"});
-  const rapidjson::Document stdin_json = Json(ReadFile(dir / "stdin-checked-CHECK.json"));
+  const rapidjson::Document stdin_json = Json(ReadFile(dir.path() + "/stdin-checked-CHECK.json"));
   CHECK(std::string(stdin_json["prevResult"]["by"].GetString()) == "cache");
 }
 
@@ -277,14 +279,14 @@ TEST_CASE("CheckNetwork is skipped before 0.4.0 and with disableCheck", "[chain]
 // A bridge + host-local + loopback network of the test's own: a unique bridge name, subnet
 // 10.222.0.0/24, IPAM state in a temp dir. The bridge is deleted at scope exit.
 struct TestBridgeNetwork {
-  TempDir dir;
+  TempDir dir{"cria-cnitest-"};
   LinkGuard bridge{testing::UniqueName("crt")};
   NetworkConfig config;
 
   explicit TestBridgeNetwork(const std::string& extra_plugin = "") {
     std::string plugins = R"({"type": "bridge", "bridge": ")" + bridge.name() +
-                          R"(", "ipam": {"type": "host-local", "dataDir": ")" + (dir / "ipam") +
-                          R"(", "ranges": [[{"subnet": "10.222.0.0/24"}]]}})";
+                          R"(", "ipam": {"type": "host-local", "dataDir": ")" + dir.path() +
+                          "/ipam" + R"(", "ranges": [[{"subnet": "10.222.0.0/24"}]]}})";
     if (!extra_plugin.empty()) plugins += ", " + extra_plugin;
     plugins += R"(, {"type": "loopback"})";
     config = WriteAndParse(
@@ -293,13 +295,16 @@ struct TestBridgeNetwork {
   }
 
   // The host-local reservation file for `ip`.
-  std::string IpamFile(const std::string& ip) const { return dir / ("ipam/cria-cnitest/" + ip); }
+  std::string IpamFile(const std::string& ip) const {
+    return dir.path() + "/ipam/cria-cnitest/" + ip;
+  }
 };
 
 // The IPs host-local has reserved in the network's dataDir.
 std::vector<std::string> ReservedIps(const TestBridgeNetwork& net) {
   std::vector<std::string> ips;
-  for (const auto& entry : std::filesystem::directory_iterator(net.dir / "ipam/cria-cnitest")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(net.dir.path() + "/ipam/cria-cnitest")) {
     const std::string name = entry.path().filename().string();
     if (name.rfind("10.222.", 0) == 0) ips.push_back(name);
   }
@@ -498,12 +503,12 @@ TEST_CASE("Real bridge: DEL after the netns is gone still releases the IP", "[re
 }
 
 TEST_CASE("Real bridge: after a failed ADD, DelNetwork undoes the plugins that ran", "[real]") {
-  TempDir fakes;
+  TempDir fakes("cria-cnitest-");
   WriteRecorder(fakes, "cria-fails", "ADD");
   TestBridgeNetwork net(R"({"type": "cria-fails"})");
   TestNetns netns;
   const RuntimeConf rt = PodRuntime(netns, "fail");
-  const std::vector<std::string> dirs = {fakes.path().string(), "/usr/lib/cni"};
+  const std::vector<std::string> dirs = {fakes.path(), "/usr/lib/cni"};
 
   Result<std::string> result = AddNetwork(net.config, rt, dirs, kTimeout);
   REQUIRE_FALSE(result.ok());

@@ -5,12 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "libs/testing/temp_dir.h"
 #include "services/network/cni/test_util.h"
 
 namespace cria::network::cni {
 namespace {
 
-using testing::TempDir;
+using cria::testing::TempDir;
 using testing::WriteFile;
 
 constexpr char kConflist[] = R"({
@@ -29,8 +30,8 @@ const std::string kNoPlugins = "no plugins (neither a \"plugins\" array nor a pl
 
 // The reason ParseConfigFile gives for a file holding `text` with extension `ext`.
 std::string ReasonFor(const std::string& text, const std::string& ext = ".conflist") {
-  TempDir dir;
-  const std::string path = dir / ("10-net" + ext);
+  TempDir dir("cria-cnitest-");
+  const std::string path = dir.path() + "/10-net" + ext;
   WriteFile(path, text);
   Result<NetworkConfig> config = ParseConfigFile(path);
   REQUIRE_FALSE(config.ok());
@@ -41,8 +42,8 @@ std::string ReasonFor(const std::string& text, const std::string& ext = ".confli
 }
 
 TEST_CASE("ParseConfigFile reads a conflist", "[config]") {
-  TempDir dir;
-  const std::string path = dir / "10-test.conflist";
+  TempDir dir("cria-cnitest-");
+  const std::string path = dir.path() + "/10-test.conflist";
   WriteFile(path, kConflist);
   Result<NetworkConfig> config = ParseConfigFile(path);
   INFO(MessageOf(config.status()));
@@ -64,8 +65,8 @@ TEST_CASE("ParseConfigFile reads a conflist", "[config]") {
 
 TEST_CASE("ParseConfigFile turns a .conf or .json into a one-plugin list", "[config]") {
   const std::string ext = GENERATE(".conf", ".json");
-  TempDir dir;
-  const std::string path = dir / ("10-single" + ext);
+  TempDir dir("cria-cnitest-");
+  const std::string path = dir.path() + "/10-single" + ext;
   WriteFile(path, R"({"cniVersion": "0.3.1", "name": "single", "type": "bridge",
                       "capabilities": {"portMappings": true}})");
   Result<NetworkConfig> config = ParseConfigFile(path);
@@ -143,8 +144,8 @@ void CheckSameConfig(const NetworkConfig& a, const NetworkConfig& b) {
 }
 
 TEST_CASE("ParseConfigText parses text as ParseConfigFile parses the file", "[config]") {
-  TempDir dir;
-  const std::string path = dir / "10-test.conflist";
+  TempDir dir("cria-cnitest-");
+  const std::string path = dir.path() + "/10-test.conflist";
   WriteFile(path, kConflist);
   Result<NetworkConfig> from_file = ParseConfigFile(path);
   REQUIRE(from_file.ok());
@@ -224,10 +225,10 @@ TEST_CASE("ParseConfigText errors start with the origin", "[config]") {
 }
 
 TEST_CASE("ParseConfigFile reports a missing file", "[config]") {
-  TempDir dir;
-  Result<NetworkConfig> config = ParseConfigFile(dir / "none.conflist");
+  TempDir dir("cria-cnitest-");
+  Result<NetworkConfig> config = ParseConfigFile(dir.path() + "/none.conflist");
   REQUIRE(config.status().code() == StatusCode::kNotFound);
-  CHECK(MessageOf(config.status()).find(dir / "none.conflist") == 0);
+  CHECK(MessageOf(config.status()).find(dir.path() + "/none.conflist") == 0);
 }
 
 TEST_CASE("ParseCniVersion accepts 1 to 3 numbers", "[config]") {
@@ -248,93 +249,93 @@ std::string ValidList(const std::string& name) {
 }
 
 TEST_CASE("LoadConfigDir loads every config file sorted by name across dirs", "[config]") {
-  TempDir first;
-  TempDir second;
-  WriteFile(second / "05-early.conf", R"({"cniVersion": "0.4.0", "name": "early",
+  TempDir first("cria-cnitest-");
+  TempDir second("cria-cnitest-");
+  WriteFile(second.path() + "/05-early.conf", R"({"cniVersion": "0.4.0", "name": "early",
                                           "type": "bridge"})");
-  WriteFile(first / "10-main.conflist", ValidList("main"));
-  WriteFile(second / "10-main.conflist", ValidList("shadow"));  // same name: after first's
-  WriteFile(first / "20-bad.conflist", R"({"cniVersion": "1.0.0", "name": "bad"})");
-  WriteFile(second / "30-other.json", R"({"cniVersion": "1.0.0", "name": "other",
+  WriteFile(first.path() + "/10-main.conflist", ValidList("main"));
+  WriteFile(second.path() + "/10-main.conflist", ValidList("shadow"));  // same name: after first's
+  WriteFile(first.path() + "/20-bad.conflist", R"({"cniVersion": "1.0.0", "name": "bad"})");
+  WriteFile(second.path() + "/30-other.json", R"({"cniVersion": "1.0.0", "name": "other",
                                           "type": "ptp"})");
-  WriteFile(first / "40-ignored.txt", ValidList("ignored"));
-  std::filesystem::create_directory(first.path() / "50-dir.conflist");
+  WriteFile(first.path() + "/40-ignored.txt", ValidList("ignored"));
+  std::filesystem::create_directory(first.path() + "/50-dir.conflist");
 
   const LoadedNetworks loaded =
-      LoadConfigDir({first.path().string(), second.path().string(), first / "missing"});
+      LoadConfigDir({first.path(), second.path(), first.path() + "/missing"});
   std::vector<std::string> names;
   for (const NetworkConfig& network : loaded.valid) names.push_back(network.name);
   CHECK(names == std::vector<std::string>{"early", "main", "shadow", "other"});
-  CHECK(loaded.valid[1].file == first / "10-main.conflist");
+  CHECK(loaded.valid[1].file == first.path() + "/10-main.conflist");
   REQUIRE(loaded.invalid.size() == 1);
-  CHECK(loaded.invalid[0].first == first / "20-bad.conflist");
+  CHECK(loaded.invalid[0].first == first.path() + "/20-bad.conflist");
   CHECK(loaded.invalid[0].second == kNoPlugins);
 }
 
 TEST_CASE("PickNetwork picks the first valid or the named network", "[config]") {
-  TempDir dir;
-  WriteFile(dir / "10-bad.conflist", R"({"cniVersion": "1.0.0", "name": "bad"})");
-  WriteFile(dir / "20-a.conflist", ValidList("a"));
-  WriteFile(dir / "30-b.conflist", ValidList("b"));
-  const LoadedNetworks loaded = LoadConfigDir({dir.path().string()});
+  TempDir dir("cria-cnitest-");
+  WriteFile(dir.path() + "/10-bad.conflist", R"({"cniVersion": "1.0.0", "name": "bad"})");
+  WriteFile(dir.path() + "/20-a.conflist", ValidList("a"));
+  WriteFile(dir.path() + "/30-b.conflist", ValidList("b"));
+  const LoadedNetworks loaded = LoadConfigDir({dir.path()});
 
   Result<NetworkConfig> first = PickNetwork(loaded, "");
   REQUIRE(first.ok());
   CHECK(first->name == "a");
   Result<NetworkConfig> b = PickNetwork(loaded, "b");
   REQUIRE(b.ok());
-  CHECK(b->file == dir / "30-b.conflist");
+  CHECK(b->file == dir.path() + "/30-b.conflist");
 
   Result<NetworkConfig> missing = PickNetwork(loaded, "c");
   REQUIRE(missing.status().code() == StatusCode::kNotFound);
   CHECK(MessageOf(missing.status()) ==
-        "CNI network \"c\" not found in " + dir.path().string() +
+        "CNI network \"c\" not found in " + dir.path() +
             " (valid networks: a (20-a.conflist), b (30-b.conflist); invalid: 10-bad.conflist: " +
             kNoPlugins + ")");
 }
 
 TEST_CASE("PickNetwork explains why there is no network", "[config]") {
-  TempDir dir;
-  const LoadedNetworks empty = LoadConfigDir({dir.path().string(), dir / "missing"});
+  TempDir dir("cria-cnitest-");
+  const LoadedNetworks empty = LoadConfigDir({dir.path(), dir.path() + "/missing"});
   Result<NetworkConfig> none = PickNetwork(empty, "");
   REQUIRE(none.status().code() == StatusCode::kFailedPrecondition);
   CHECK(MessageOf(none.status()) ==
-        "no CNI network configuration file (*.conflist, *.conf, *.json) in " + dir.path().string() +
-            ", " + dir / "missing");
+        "no CNI network configuration file (*.conflist, *.conf, *.json) in " + dir.path() + ", " +
+            dir.path() + "/missing");
 
-  WriteFile(dir / "10-bad.conflist", R"({"cniVersion": "1.0.0", "name": "bad"})");
-  WriteFile(dir / "20-worse.conf", "{");
-  const LoadedNetworks loaded = LoadConfigDir({dir.path().string()});
+  WriteFile(dir.path() + "/10-bad.conflist", R"({"cniVersion": "1.0.0", "name": "bad"})");
+  WriteFile(dir.path() + "/20-worse.conf", "{");
+  const LoadedNetworks loaded = LoadConfigDir({dir.path()});
   Result<NetworkConfig> invalid = PickNetwork(loaded, "bad");
   REQUIRE(invalid.status().code() == StatusCode::kFailedPrecondition);
   const std::string message = MessageOf(invalid.status());
-  CHECK(message.rfind("no valid CNI network configuration in " + dir.path().string() +
+  CHECK(message.rfind("no valid CNI network configuration in " + dir.path() +
                           ": 10-bad.conflist: " + kNoPlugins + "; 20-worse.conf: not valid JSON",
                       0) == 0);
 }
 
 TEST_CASE("CheckPluginsPresent names the missing plugin types and the dirs", "[config]") {
-  TempDir dir;
-  const std::string path = dir / "10-net.conflist";
+  TempDir dir("cria-cnitest-");
+  const std::string path = dir.path() + "/10-net.conflist";
   WriteFile(path, R"({"cniVersion": "1.0.0", "name": "net", "plugins": [
       {"type": "bridge"}, {"type": "cria-no-such-plugin"}, {"type": "loopback"},
       {"type": "cria-not-executable"}]})");
-  WriteFile(dir / "cria-not-executable", "#!/bin/sh\n", 0644);
+  WriteFile(dir.path() + "/cria-not-executable", "#!/bin/sh\n", 0644);
   Result<NetworkConfig> config = ParseConfigFile(path);
   REQUIRE(config.ok());
 
   NetworkConfig present = *config;
   present.plugins.resize(1);
   CHECK(CheckPluginsPresent(present, {"/usr/lib/cni"}).ok());
-  CHECK(CheckPluginsPresent(present, {dir.path().string(), "/usr/lib/cni"}).ok());
+  CHECK(CheckPluginsPresent(present, {dir.path(), "/usr/lib/cni"}).ok());
 
-  const Status status = CheckPluginsPresent(*config, {"/usr/lib/cni", dir.path().string()});
+  const Status status = CheckPluginsPresent(*config, {"/usr/lib/cni", dir.path()});
   REQUIRE(status.code() == StatusCode::kNotFound);
-  const std::string dirs = "/usr/lib/cni, " + dir.path().string();
+  const std::string dirs = "/usr/lib/cni, " + dir.path();
   CHECK(MessageOf(status) == "CNI network \"net\" (" + path +
                                  "): CNI plugin cria-no-such-plugin not found in " + dirs +
                                  "; CNI plugin cria-not-executable not found in " + dirs +
-                                 " (not executable: " + dir / "cria-not-executable" + ")");
+                                 " (not executable: " + dir.path() + "/cria-not-executable" + ")");
 }
 
 }  // namespace

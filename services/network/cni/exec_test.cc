@@ -13,14 +13,15 @@
 #include <thread>
 #include <vector>
 
+#include "libs/testing/temp_dir.h"
 #include "services/network/cni/test_util.h"
 
 namespace cria::network::cni {
 namespace {
 
+using cria::testing::TempDir;
 using std::chrono::milliseconds;
 using testing::ReadFile;
-using testing::TempDir;
 using testing::WriteFile;
 
 PluginCall Call(const std::string& command, std::vector<std::string> dirs) {
@@ -35,7 +36,7 @@ PluginCall Call(const std::string& command, std::vector<std::string> dirs) {
 }
 
 void WritePlugin(const TempDir& dir, const std::string& type, const std::string& script) {
-  WriteFile(dir / type, "#!/bin/sh\n" + script, 0755);
+  WriteFile(dir.path() + "/" + type, "#!/bin/sh\n" + script, 0755);
 }
 
 // The state letter of process `pid` ('Z' for a zombie), or 0 when there is no such process.
@@ -73,42 +74,42 @@ TEST_CASE("InvokePlugin runs a real plugin's VERSION", "[exec]") {
 }
 
 TEST_CASE("InvokePlugin reports a missing plugin with the dirs searched", "[exec]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   Result<std::string> out =
-      InvokePlugin("cria-no-such-plugin", "{}", Call("ADD", {dir.path().string(), "/usr/lib/cni"}));
+      InvokePlugin("cria-no-such-plugin", "{}", Call("ADD", {dir.path(), "/usr/lib/cni"}));
   REQUIRE(out.status().code() == StatusCode::kNotFound);
   CHECK(MessageOf(out.status()) ==
-        "CNI plugin cria-no-such-plugin not found in " + dir.path().string() + ", /usr/lib/cni");
+        "CNI plugin cria-no-such-plugin not found in " + dir.path() + ", /usr/lib/cni");
 
   CHECK(InvokePlugin("../bridge", "{}", Call("ADD", {"/usr/lib/cni/x"})).status().code() ==
         StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("FindPlugin takes the first executable regular file", "[exec]") {
-  TempDir first;
-  TempDir second;
-  std::filesystem::create_directory(first.path() / "plug");  // a dir is skipped
+  TempDir first("cria-cnitest-");
+  TempDir second("cria-cnitest-");
+  std::filesystem::create_directory(first.path() + "/plug");  // a dir is skipped
   WritePlugin(second, "plug", "exit 0\n");
-  Result<std::string> path = FindPlugin("plug", {first.path().string(), second.path().string()});
+  Result<std::string> path = FindPlugin("plug", {first.path(), second.path()});
   REQUIRE(path.ok());
-  CHECK(*path == second / "plug");
+  CHECK(*path == second.path() + "/plug");
 }
 
 TEST_CASE("InvokePlugin passes exactly the CNI environment and stdin", "[exec]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WritePlugin(dir, "envdump",
-              "tr '\\0' '\\n' < /proc/$$/environ > " + (dir / "env") + "\n" + "cat > " +
-                  (dir / "stdin") + "\n" + "printf '{\"cniVersion\":\"1.0.0\"}'\n");
-  PluginCall call = Call("ADD", {dir.path().string(), "/usr/lib/cni"});
+              "tr '\\0' '\\n' < /proc/$$/environ > " + dir.path() + "/env" + "\n" + "cat > " +
+                  dir.path() + "/stdin" + "\n" + "printf '{\"cniVersion\":\"1.0.0\"}'\n");
+  PluginCall call = Call("ADD", {dir.path(), "/usr/lib/cni"});
   call.args = {{"IgnoreUnknown", "1"}, {"K8S_POD_NAMESPACE", "default"}, {"K8S_POD_NAME", "p"}};
   Result<std::string> out = InvokePlugin("envdump", R"({"name": "net"})", call);
   INFO(MessageOf(out.status()));
   REQUIRE(out.ok());
   CHECK(*out == R"({"cniVersion":"1.0.0"})");
-  CHECK(ReadFile(dir / "stdin") == R"({"name": "net"})");
+  CHECK(ReadFile(dir.path() + "/stdin") == R"({"name": "net"})");
 
   std::vector<std::string> env;
-  std::istringstream lines(ReadFile(dir / "env"));
+  std::istringstream lines(ReadFile(dir.path() + "/env"));
   for (std::string line; std::getline(lines, line);) env.push_back(line);
   std::sort(env.begin(), env.end());
   const char* path = getenv("PATH");
@@ -118,7 +119,7 @@ TEST_CASE("InvokePlugin passes exactly the CNI environment and stdin", "[exec]")
       "CNI_CONTAINERID=c1",
       "CNI_IFNAME=eth0",
       "CNI_NETNS=/run/netns/none",
-      "CNI_PATH=" + dir.path().string() + ":/usr/lib/cni",
+      "CNI_PATH=" + dir.path() + ":/usr/lib/cni",
       std::string("PATH=") + (path != nullptr ? path : ""),
   };
   if (path == nullptr)
@@ -131,48 +132,48 @@ TEST_CASE("InvokePlugin passes exactly the CNI environment and stdin", "[exec]")
 }
 
 TEST_CASE("InvokePlugin turns the CNI error JSON into the message", "[exec]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WritePlugin(dir, "failer",
               "cat > /dev/null\n"
               "printf '{\"cniVersion\":\"1.0.0\",\"code\":7,\"msg\":\"bad bridge config\","
               "\"details\":\"field mtu is not a number\"}'\n"
               "echo 'some log line' >&2\n"
               "exit 1\n");
-  Result<std::string> out = InvokePlugin("failer", "{}", Call("ADD", {dir.path().string()}));
+  Result<std::string> out = InvokePlugin("failer", "{}", Call("ADD", {dir.path()}));
   REQUIRE(out.status().code() == StatusCode::kFailedPrecondition);
   CHECK(MessageOf(out.status()) ==
         "CNI plugin failer ADD failed: bad bridge config: field mtu is not a number (code 7)");
 
   WritePlugin(dir, "retry",
               "printf '{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"busy\"}'\nexit 1\n");
-  out = InvokePlugin("retry", "{}", Call("DEL", {dir.path().string()}));
+  out = InvokePlugin("retry", "{}", Call("DEL", {dir.path()}));
   REQUIRE(out.status().code() == StatusCode::kUnavailable);
   CHECK(MessageOf(out.status()) == "CNI plugin retry DEL failed: busy (code 11)");
 }
 
 TEST_CASE("InvokePlugin falls back to stderr when stdout is not CNI error JSON", "[exec]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WritePlugin(dir, "crasher", "echo 'not json'\necho 'panic: runtime error' >&2\nexit 2\n");
-  Result<std::string> out = InvokePlugin("crasher", "{}", Call("CHECK", {dir.path().string()}));
+  Result<std::string> out = InvokePlugin("crasher", "{}", Call("CHECK", {dir.path()}));
   REQUIRE(out.status().code() == StatusCode::kInternal);
   CHECK(MessageOf(out.status()) ==
         "CNI plugin crasher CHECK failed: exited with code 2: panic: runtime error");
 
   WritePlugin(dir, "quiet", "echo 'only stdout'\nexit 3\n");
-  out = InvokePlugin("quiet", "{}", Call("ADD", {dir.path().string()}));
+  out = InvokePlugin("quiet", "{}", Call("ADD", {dir.path()}));
   CHECK(MessageOf(out.status()) == "CNI plugin quiet ADD failed: exited with code 3: only stdout");
 
   WritePlugin(dir, "killed", "kill -9 $$\n");
-  out = InvokePlugin("killed", "{}", Call("ADD", {dir.path().string()}));
+  out = InvokePlugin("killed", "{}", Call("ADD", {dir.path()}));
   CHECK(MessageOf(out.status()) == "CNI plugin killed ADD failed: killed by signal 9 (SIGKILL)");
 }
 
 TEST_CASE("InvokePlugin kills a plugin that overruns its timeout", "[exec]") {
-  TempDir dir;
+  TempDir dir("cria-cnitest-");
   WritePlugin(dir, "sleeper",
-              "echo $$ > " + (dir / "pid") + "\n" + "sleep 60 &\n" + "echo $! > " +
-                  (dir / "child") + "\n" + "wait\n");
-  PluginCall call = Call("ADD", {dir.path().string()});
+              "echo $$ > " + dir.path() + "/pid" + "\n" + "sleep 60 &\n" + "echo $! > " +
+                  dir.path() + "/child" + "\n" + "wait\n");
+  PluginCall call = Call("ADD", {dir.path()});
   call.timeout = milliseconds(1000);
   const auto start = std::chrono::steady_clock::now();
   Result<std::string> out = InvokePlugin("sleeper", "{}", call);
@@ -182,8 +183,8 @@ TEST_CASE("InvokePlugin kills a plugin that overruns its timeout", "[exec]") {
   CHECK(elapsed >= milliseconds(1000));
   CHECK(elapsed < milliseconds(5000));
 
-  std::string pid = ReadFile(dir / "pid");
-  std::string child = ReadFile(dir / "child");
+  std::string pid = ReadFile(dir.path() + "/pid");
+  std::string child = ReadFile(dir.path() + "/child");
   pid.erase(pid.find_last_not_of('\n') + 1);
   child.erase(child.find_last_not_of('\n') + 1);
   CHECK(ProcessGone(pid));

@@ -1,8 +1,7 @@
-// Helpers for the CNI tests: temp dirs, files, commands, and RAII guards for the network
+// Helpers for the CNI tests: files, commands, and RAII guards for the network
 // namespaces and bridges a test creates, so they go away even when a check fails.
 #pragma once
 
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,30 +60,6 @@ inline std::string ReadFile(const std::filesystem::path& path) {
   text << in.rdbuf();
   return text.str();
 }
-
-// A fresh directory, removed with its content at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = getenv("TMPDIR");
-    std::string templ =
-        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/cria-cnitest-XXXXXX";
-    REQUIRE(mkdtemp(templ.data()) != nullptr);
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A name unique to this test process: "<prefix><pid>n<counter>".
 inline std::string UniqueName(const std::string& prefix) {

@@ -12,19 +12,20 @@
 #include <sstream>
 #include <thread>
 
+#include "libs/testing/temp_dir.h"
+
 namespace cria::network::netns {
 namespace {
 
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/cria-netns-XXXXXX";
-    path = mkdtemp(tmpl);
+// A scratch directory for pins: every pin still in it is removed (unmounted) before the
+// directory itself goes.
+struct PinDir {
+  cria::testing::TempDir scratch{"cria-netns-", "/tmp"};
+
+  ~PinDir() {
+    for (const auto& n : List(path())) (void)Remove(path() + "/" + n);
   }
-  ~TempDir() {
-    for (const auto& n : List(path)) (void)Remove(path + "/" + n);
-    std::filesystem::remove_all(path);
-  }
-  std::string path;
+  const std::string& path() const { return scratch.path(); }
 };
 
 ino_t NetnsInode(const std::string& path) {
@@ -50,8 +51,8 @@ std::string InterfacesIn(const std::string& path) {
 }
 
 TEST_CASE("a pinned netns is a new namespace with only lo, and goes away on Remove") {
-  TempDir dir;
-  std::string pin = dir.path + "/pod1";
+  PinDir dir;
+  std::string pin = dir.path() + "/pod1";
   ino_t before = NetnsInode("/proc/thread-self/ns/net");
   REQUIRE(Create(pin).ok());
   CHECK(IsPinned(pin));
@@ -68,22 +69,22 @@ TEST_CASE("a pinned netns is a new namespace with only lo, and goes away on Remo
 }
 
 TEST_CASE("two pods get two namespaces; an existing pin is refused") {
-  TempDir dir;
-  REQUIRE(Create(dir.path + "/a").ok());
-  REQUIRE(Create(dir.path + "/b").ok());
-  CHECK(NetnsInode(dir.path + "/a") != NetnsInode(dir.path + "/b"));
-  Status again = Create(dir.path + "/a");
+  PinDir dir;
+  REQUIRE(Create(dir.path() + "/a").ok());
+  REQUIRE(Create(dir.path() + "/b").ok());
+  CHECK(NetnsInode(dir.path() + "/a") != NetnsInode(dir.path() + "/b"));
+  Status again = Create(dir.path() + "/a");
   CHECK(again.code() == StatusCode::kAlreadyExists);
-  CHECK(IsPinned(dir.path + "/a"));  // the refusal left the first one alone
-  CHECK(List(dir.path).size() == 2);
+  CHECK(IsPinned(dir.path() + "/a"));  // the refusal left the first one alone
+  CHECK(List(dir.path()).size() == 2);
 }
 
 TEST_CASE("a leftover pin file that was never mounted is removed") {
-  TempDir dir;
-  std::ofstream(dir.path + "/half") << "";
-  CHECK_FALSE(IsPinned(dir.path + "/half"));
-  CHECK(Remove(dir.path + "/half").ok());
-  CHECK_FALSE(std::filesystem::exists(dir.path + "/half"));
+  PinDir dir;
+  std::ofstream(dir.path() + "/half") << "";
+  CHECK_FALSE(IsPinned(dir.path() + "/half"));
+  CHECK(Remove(dir.path() + "/half").ok());
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/half"));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "libs/digest/chain_id.h"
 #include "libs/process/process.h"
+#include "libs/testing/temp_dir.h"
 #include "services/storage/drivers/driver.h"
 
 namespace cria::storage::store {
@@ -19,21 +20,13 @@ using digest::IsDigest;
 namespace {
 
 namespace fs = std::filesystem;
+using cria::testing::TempDir;
 
 // The layer store with the overlay driver (the vfs one is covered by rootfs_store_test).
 drivers::Driver& Overlay() {
   static std::unique_ptr<drivers::Driver> d = std::move(drivers::MakeDriver("overlay", "").value());
   return *d;
 }
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/cria-store-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
 
 std::string Sh(const std::string& script) {
   process::Command cmd;
@@ -79,10 +72,10 @@ TEST_CASE("chain IDs follow the OCI definition") {
 }
 
 TEST_CASE("layers apply onto their parents, are found again, and survive a restart") {
-  TempDir dir;
-  auto [base_blob, base_diff] = MakeLayer(dir.path, "base", {{"etc/os-release", "cria\n"}});
-  auto [top_blob, top_diff] = MakeLayer(dir.path, "top", {{"app/run.sh", "echo hi\n"}});
-  std::string root = dir.path + "/storage";
+  TempDir dir("cria-store-", "/tmp");
+  auto [base_blob, base_diff] = MakeLayer(dir.path(), "base", {{"etc/os-release", "cria\n"}});
+  auto [top_blob, top_diff] = MakeLayer(dir.path(), "top", {{"app/run.sh", "echo hi\n"}});
+  std::string root = dir.path() + "/storage";
   {
     LayerStore store(root, Overlay());
     REQUIRE(store.Init().ok());
@@ -117,9 +110,9 @@ TEST_CASE("layers apply onto their parents, are found again, and survive a resta
 }
 
 TEST_CASE("a failed apply leaves no layer and no temp dir") {
-  TempDir dir;
-  auto [blob, diff] = MakeLayer(dir.path, "l", {{"f", "x"}});
-  LayerStore store(dir.path + "/storage", Overlay());
+  TempDir dir("cria-store-", "/tmp");
+  auto [blob, diff] = MakeLayer(dir.path(), "l", {{"f", "x"}});
+  LayerStore store(dir.path() + "/storage", Overlay());
   REQUIRE(store.Init().ok());
   store.Recover();
   std::string wrong = "sha256:" + std::string(64, '0');
@@ -128,14 +121,14 @@ TEST_CASE("a failed apply leaves no layer and no temp dir") {
   CHECK(MessageOf(r.status()).find("apply layer " + blob) == 0);
   CHECK(MessageOf(r.status()).find(wrong) != std::string::npos);
   CHECK(store.List().empty());
-  CHECK(fs::is_empty(dir.path + "/storage/tmp"));
-  CHECK(fs::is_empty(dir.path + "/storage/layers"));
+  CHECK(fs::is_empty(dir.path() + "/storage/tmp"));
+  CHECK(fs::is_empty(dir.path() + "/storage/layers"));
 }
 
 TEST_CASE("bad requests are refused naming the problem") {
-  TempDir dir;
-  auto [blob, diff] = MakeLayer(dir.path, "l", {{"f", "x"}});
-  LayerStore store(dir.path + "/storage", Overlay());
+  TempDir dir("cria-store-", "/tmp");
+  auto [blob, diff] = MakeLayer(dir.path(), "l", {{"f", "x"}});
+  LayerStore store(dir.path() + "/storage", Overlay());
   REQUIRE(store.Init().ok());
   store.Recover();
   Result<ApplyOutcome> orphan = store.Apply({"sha256:" + std::string(64, 'c'), blob, ""});
@@ -143,16 +136,16 @@ TEST_CASE("bad requests are refused naming the problem") {
   CHECK(MessageOf(orphan.status()).find("is not present") != std::string::npos);
   CHECK(store.Apply({"", "relative/blob", ""}).status().code() == StatusCode::kInvalidArgument);
   CHECK(store.Apply({"sha1:abc", blob, ""}).status().code() == StatusCode::kInvalidArgument);
-  CHECK(store.Apply({"", dir.path + "/missing", ""}).status().code() == StatusCode::kNotFound);
+  CHECK(store.Apply({"", dir.path() + "/missing", ""}).status().code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("GC keeps pinned chains and layers in use, and removes the rest") {
-  TempDir dir;
-  LayerStore store(dir.path + "/storage", Overlay());
+  TempDir dir("cria-store-", "/tmp");
+  LayerStore store(dir.path() + "/storage", Overlay());
   REQUIRE(store.Init().ok());
   store.Recover();
   auto apply = [&](const std::string& parent, const std::string& name) {
-    auto [blob, diff] = MakeLayer(dir.path, name, {{name, std::string(100000, 'x')}});
+    auto [blob, diff] = MakeLayer(dir.path(), name, {{name, std::string(100000, 'x')}});
     auto r = store.Apply({parent, blob, diff});
     REQUIRE(r.ok());
     return r->layer.chain_id;
@@ -176,7 +169,7 @@ TEST_CASE("GC keeps pinned chains and layers in use, and removes the rest") {
   CHECK(store.Get(used_top).has_value());
 
   // Pins survive a restart; once released, the chain goes.
-  LayerStore restarted(dir.path + "/storage", Overlay());
+  LayerStore restarted(dir.path() + "/storage", Overlay());
   REQUIRE(restarted.Init().ok());
   restarted.Recover();
   CHECK(restarted.Get(pinned_top)->holders == std::vector<std::string>{"image:one"});
@@ -186,29 +179,29 @@ TEST_CASE("GC keeps pinned chains and layers in use, and removes the rest") {
   REQUIRE(gc.ok());
   CHECK(gc->removed.size() == 3);
   CHECK(restarted.List().empty());
-  CHECK(fs::is_empty(dir.path + "/storage/layers"));
-  CHECK(fs::is_empty(dir.path + "/storage/l"));
+  CHECK(fs::is_empty(dir.path() + "/storage/layers"));
+  CHECK(fs::is_empty(dir.path() + "/storage/l"));
 }
 
 TEST_CASE("a store that may not make devices refuses a layer with one, naming it") {
-  TempDir dir;
-  std::string src = dir.path + "/src";
+  TempDir dir("cria-store-", "/tmp");
+  std::string src = dir.path() + "/src";
   Sh("mkdir -p " + src + "/dev && mknod " + src + "/dev/null c 1 3 && tar --numeric-owner -C " +
-     src + " -czf " + dir.path + "/dev.tgz .");
-  LayerStore store(dir.path + "/storage", Overlay(), /*allow_devices=*/false);
+     src + " -czf " + dir.path() + "/dev.tgz .");
+  LayerStore store(dir.path() + "/storage", Overlay(), /*allow_devices=*/false);
   REQUIRE(store.Init().ok());
   store.Recover();
-  Result<ApplyOutcome> r = store.Apply({"", dir.path + "/dev.tgz", ""});
+  Result<ApplyOutcome> r = store.Apply({"", dir.path() + "/dev.tgz", ""});
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == StatusCode::kInvalidArgument);
   CHECK(MessageOf(r.status()).find("dev/null") != std::string::npos);
   CHECK(store.List().empty());
-  CHECK(fs::is_empty(dir.path + "/storage/tmp"));
+  CHECK(fs::is_empty(dir.path() + "/storage/tmp"));
 }
 
 TEST_CASE("leftovers of an interrupted apply are removed at start") {
-  TempDir dir;
-  std::string root = dir.path + "/storage";
+  TempDir dir("cria-store-", "/tmp");
+  std::string root = dir.path() + "/storage";
   fs::create_directories(root + "/tmp/apply-half/diff/usr");
   fs::create_directories(root + "/layers/" + std::string(64, 'd') + "/diff");  // no record
   LayerStore store(root, Overlay());

@@ -196,9 +196,8 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
     ::kill(monitor, SIGKILL);
     (void)RuntimeCli(r.runtime, r.runtime_root).Delete(r.container_id, /*force=*/true);
   };
-  if (!moved.ok() || !message.ok()) {
+  if (!message.ok()) {
     abandon();
-    if (!moved.ok()) return Annotate(moved, what + ": move conmon out of cria-runtime's cgroup");
     return message.status();
   }
   rapidjson::Document doc;
@@ -213,8 +212,13 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
     std::string detail = doc.HasMember("message") && doc["message"].IsString()
                              ? doc["message"].GetString()
                              : "no message";
-    // conmon exits after a failed create; nothing is left running.
+    // conmon exits after a failed create, possibly before the move reached it; nothing is
+    // left running, and the runtime's reason is the one to report.
     return Status(StatusCode::kFailedPrecondition, what + ": " + detail);
+  }
+  if (!moved.ok()) {
+    abandon();
+    return Annotate(moved, what + ": move conmon out of cria-runtime's cgroup");
   }
   ConmonStarted started;
   started.container_pid = data;

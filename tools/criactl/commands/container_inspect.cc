@@ -1,11 +1,10 @@
 // criactl inspect: the status of containers (crictl inspect), with the runtime's verbose
 // info (its OCI spec and pid).
-#include <iostream>
 
 #include "tools/criactl/commands/runtime_calls.h"
+#include "tools/criactl/commands/status_printer.h"
 #include "tools/criactl/output/human_time.h"
 #include "tools/criactl/output/runtime_status.h"
-#include "tools/criactl/output/status_json.h"
 
 namespace cria::criactl {
 namespace {
@@ -27,7 +26,7 @@ int RunInspect(Verb& verb, const InspectOptions& options) {
   }
   if (ids.empty()) return ReportError(verb, "No IDs provided or nothing found per filter");
   const bool verbose = !options.quiet;
-  std::vector<StatusData> statuses;
+  StatusPrinter printer(verb);
   for (const std::string& id : ids) {
     cri::ContainerStatusRequest request;
     request.set_container_id(id);
@@ -38,18 +37,10 @@ int RunInspect(Verb& verb, const InspectOptions& options) {
     if (!s.ok()) {
       return ReportRpcError(verb, "get the status of containers: get container status", s);
     }
-    if (verb.format == Format::kTable) {
-      std::cout << ContainerStatusTable(response, verbose, NowUnixNano());
-    } else {
-      statuses.push_back(StatusData{ContainerStatusJson(response.status()),
-                                    {response.info().begin(), response.info().end()}});
-    }
+    printer.Add([&] { return ContainerStatusTable(response, verbose, NowUnixNano()); },
+                [&] { return ContainerStatusJson(response.status()); }, response);
   }
-  if (statuses.empty()) return 0;
-  Result<std::string> json = StatusDataJson(statuses);
-  if (!json.ok()) return ReportError(verb, MessageOf(json.status()));
-  PrintStructured(verb.format, *json);
-  return 0;
+  return printer.Finish();
 }
 
 }  // namespace

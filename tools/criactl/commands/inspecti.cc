@@ -1,10 +1,9 @@
 // criactl inspecti: the status of one or more images (crictl inspecti).
-#include <iostream>
 #include <map>
 
+#include "tools/criactl/commands/status_printer.h"
 #include "tools/criactl/commands/verb.h"
 #include "tools/criactl/output/human_size.h"
-#include "tools/criactl/output/status_json.h"
 
 namespace cria::criactl {
 namespace {
@@ -48,7 +47,7 @@ int RunInspecti(Verb& verb, const InspectiOptions& options) {
     if (images.empty()) return ReportError(verb, "no IDs provided or nothing found per filter");
   }
   const bool verbose = !options.quiet;
-  std::vector<StatusData> statuses;
+  StatusPrinter printer(verb);
   for (const std::string& ref : images) {
     ::runtime::v1::ImageStatusRequest request;
     request.mutable_image()->set_image(ref);
@@ -60,18 +59,10 @@ int RunInspecti(Verb& verb, const InspectiOptions& options) {
       return ReportError(verb, "no such image \"" + ref + "\" present");
     }
     if (!s.ok()) return ReportRpcError(verb, "image status for \"" + ref + "\" request", s);
-    if (verb.format == Format::kTable) {
-      std::cout << StatusTable(response, verbose);
-    } else {
-      statuses.push_back(
-          StatusData{ToJson(response.image()), {response.info().begin(), response.info().end()}});
-    }
+    printer.Add([&] { return StatusTable(response, verbose); },
+                [&] { return ToJson(response.image()); }, response);
   }
-  if (statuses.empty()) return 0;
-  Result<std::string> json = StatusDataJson(statuses);
-  if (!json.ok()) return ReportError(verb, MessageOf(json.status()));
-  PrintStructured(verb.format, *json);
-  return 0;
+  return printer.Finish();
 }
 
 }  // namespace

@@ -1,9 +1,8 @@
 // criactl inspectp: the status of pods (crictl inspectp), with the runtime's verbose info.
-#include <iostream>
 
 #include "tools/criactl/commands/runtime_calls.h"
+#include "tools/criactl/commands/status_printer.h"
 #include "tools/criactl/output/runtime_status.h"
-#include "tools/criactl/output/status_json.h"
 
 namespace cria::criactl {
 namespace {
@@ -25,7 +24,7 @@ int RunInspectp(Verb& verb, const InspectpOptions& options) {
   }
   if (ids.empty()) return ReportError(verb, "No IDs provided or nothing found per filter");
   const bool verbose = !options.quiet;
-  std::vector<StatusData> statuses;
+  StatusPrinter printer(verb);
   for (const std::string& id : ids) {
     cri::PodSandboxStatusRequest request;
     request.set_pod_sandbox_id(id);
@@ -36,18 +35,10 @@ int RunInspectp(Verb& verb, const InspectpOptions& options) {
     if (!s.ok()) {
       return ReportRpcError(verb, "get the status of pod sandboxes: get pod sandbox status", s);
     }
-    if (verb.format == Format::kTable) {
-      std::cout << PodStatusTable(response, verbose);
-    } else {
-      statuses.push_back(StatusData{PodStatusJson(response.status()),
-                                    {response.info().begin(), response.info().end()}});
-    }
+    printer.Add([&] { return PodStatusTable(response, verbose); },
+                [&] { return PodStatusJson(response.status()); }, response);
   }
-  if (statuses.empty()) return 0;
-  Result<std::string> json = StatusDataJson(statuses);
-  if (!json.ok()) return ReportError(verb, MessageOf(json.status()));
-  PrintStructured(verb.format, *json);
-  return 0;
+  return printer.Finish();
 }
 
 }  // namespace

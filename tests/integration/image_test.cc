@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "libs/digest/chain_id.h"
+#include "libs/testing/temp_dir.h"
 #include "rapidjson/document.h"
 #include "services/image/manifest/platform.h"
 #include "services/image/testing/image_builder.h"
@@ -315,12 +316,12 @@ TEST_CASE("cria-image killed during a pull: no half image, and the next pull wor
   // Incompressible, so the download takes a moment.
   spec.layers = {it::BusyboxLayer(), it::RandomFilesLayer(96 << 20, 4 << 20, 11, 0.0),
                  it::RandomFilesLayer(96 << 20, 4 << 20, 12, 0.0)};
-  char tmpl[] = "/tmp/cria-kill-pull-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
   it::BuiltImageFiles image;
-  REQUIRE(it::BuildToDir(spec, dir, &image).ok());
-  REQUIRE(it::PushFiles(env.registry(), "cria/big", "1", image).ok());
-  fs::remove_all(dir);
+  {
+    cria::testing::TempDir dir("cria-kill-pull-", "/tmp");
+    REQUIRE(it::BuildToDir(spec, dir.path(), &image).ok());
+    REQUIRE(it::PushFiles(env.registry(), "cria/big", "1", image).ok());
+  }
 
   auto pull = std::async(std::launch::async, [&] { return env.Pull(env.Ref("cria/big", "1")); });
   // Kill it once a download is under way.

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "libs/testing/temp_dir.h"
+
 namespace cria::image::pull {
 namespace {
 
@@ -38,8 +40,8 @@ TEST_CASE("mirrors come first, in order, then the registry; loopback may use HTT
 }
 
 TEST_CASE("certs.d files and auth file credentials") {
-  char tmpl[] = "/tmp/cria-hosts-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  cria::testing::TempDir scratch("cria-hosts-", "/tmp");
+  const std::string dir = scratch.path();
   fs::create_directories(dir + "/certs/reg.example:443");
   std::ofstream(dir + "/certs/reg.example:443/ca.crt") << "CA-PEM";
   std::ofstream(dir + "/certs/reg.example:443/client.cert") << "CERT";
@@ -69,7 +71,6 @@ TEST_CASE("certs.d files and auth file credentials") {
   auto bad = hosts.CredentialsFor("docker.io");
   CHECK(bad.status().code() == StatusCode::kInvalidArgument);
   CHECK(std::string(bad.status().message()).find(dir + "/auth.json") != std::string::npos);
-  fs::remove_all(dir);
 }
 
 }  // namespace

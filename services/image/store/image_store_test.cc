@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "libs/testing/temp_dir.h"
 #include "services/image/store/lookup.h"
 
 namespace cria::image::store {
@@ -12,13 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A store root of the test's own, removed at the end.
 struct TempRoot {
-  TempRoot() {
-    char tmpl[] = "/tmp/cria-image-store-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempRoot() { fs::remove_all(path); }
-  std::string path;
+  cria::testing::TempDir dir{"cria-image-store-", "/tmp"};
+  const std::string& path = dir.path();
 };
 
 std::string Id(char c) { return "sha256:" + std::string(64, c); }

@@ -40,8 +40,6 @@ std::string ReadAll(const std::string& path) {
 // A temp dir with a busybox rootfs and `runc spec`'s config running `args`.
 struct Bundle {
   explicit Bundle(const std::vector<std::string>& args) {
-    char tmpl[] = "/tmp/cria-conmon-XXXXXX";
-    dir = mkdtemp(tmpl);
     fs::create_directories(dir + "/bundle/rootfs/bin");
     fs::copy_file("/bin/busybox", dir + "/bundle/rootfs/bin/busybox");
     for (const char* tool : {"sh", "echo", "sleep", "cat"}) {
@@ -74,7 +72,6 @@ struct Bundle {
     doc.Accept(writer);
     std::ofstream(dir + "/bundle/config.json") << out.GetString();
   }
-  ~Bundle() { fs::remove_all(dir); }
 
   ConmonRequest Request(const std::string& runtime, const std::string& id) const {
     ConmonRequest r;
@@ -90,7 +87,8 @@ struct Bundle {
     r.conmon_pidfile = dir + "/conmon.pid";
     return r;
   }
-  std::string dir;
+  cria::testing::TempDir scratch{"cria-conmon-", "/tmp"};
+  const std::string dir = scratch.path();
 };
 
 // crun 1.8 refuses hosts whose cgroup v2 hierarchy holds controllers while v1 is

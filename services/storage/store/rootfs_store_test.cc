@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "libs/process/process.h"
+#include "libs/testing/temp_dir.h"
 
 namespace cria::storage::store {
 namespace {
@@ -31,8 +32,6 @@ std::string Sh(const std::string& script) {
 
 struct Fixture {
   explicit Fixture(const std::string& driver_name) {
-    char tmpl[] = "/tmp/cria-rootfs-XXXXXX";
-    dir = mkdtemp(tmpl);
     driver = std::move(drivers::MakeDriver(driver_name, dir + "/probe").value());
     layers = std::make_unique<LayerStore>(dir + "/storage", *driver);
     rootfs = std::make_unique<RootfsStore>(dir + "/storage", *layers, *driver);
@@ -45,7 +44,6 @@ struct Fixture {
     for (const auto& e : fs::directory_iterator(dir + "/storage/containers")) {
       (void)driver->Unmount(e.path());
     }
-    fs::remove_all(dir);
   }
   // A gzip layer made by GNU tar from a shell snippet; OCI whiteouts are plain files
   // named .wh.<name> and .wh..wh..opq, as image builders write them.
@@ -60,7 +58,9 @@ struct Fixture {
     REQUIRE(r.ok());
     return r->layer.chain_id;
   }
-  std::string dir;
+  // Removed after the destructor's body has unmounted every rootfs in it.
+  cria::testing::TempDir scratch{"cria-rootfs-", "/tmp"};
+  const std::string dir = scratch.path();
   std::unique_ptr<drivers::Driver> driver;
   std::unique_ptr<LayerStore> layers;
   std::unique_ptr<RootfsStore> rootfs;
@@ -152,13 +152,12 @@ TEST_CASE("overlay: the merged view, mount counting, read-only, removal") {
 TEST_CASE("vfs: the same view from full copies") { ConformanceSuite("vfs"); }
 
 TEST_CASE("auto picks overlay where it can be mounted") {
-  char tmpl[] = "/tmp/cria-probe-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  cria::testing::TempDir scratch("cria-probe-", "/tmp");
+  const std::string dir = scratch.path();
   auto d = drivers::MakeDriver("auto", dir + "/probe");
   REQUIRE(d.ok());
   CHECK(std::string((*d)->Name()) == "overlay");
   CHECK_FALSE(fs::exists(dir + "/probe"));
-  fs::remove_all(dir);
   CHECK(drivers::MakeDriver("zfs", "/tmp").status().code() == StatusCode::kInvalidArgument);
 }
 

@@ -139,6 +139,8 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   const std::string conmon_log = r.bundle + "/conmon.log";
+  // The monitor's pid is read from this file below: none may be left from before.
+  ::unlink(r.conmon_pidfile.c_str());
   posix_spawn_file_actions_addopen(&actions, 2, conmon_log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0600);
   // dup2 clears O_CLOEXEC on the copies the child keeps.

@@ -82,17 +82,23 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // conmon's exit files, and the one watch every stop waits on.
+  auto exits = cria::runtime::oci::ExitWatcher::Start(run_dir + "/exits");
+  if (!exits.ok()) {
+    cria::log::Error("cannot watch the exit file directory", {{"error", exits.status()}});
+    return 1;
+  }
+
   pods::InfraOptions infra_options;
   infra_options.conmon = conmon;
   infra_options.pause = FindHelper(cfg.runtime.pause_path);
   infra_options.runtimes = runtimes;
   infra_options.runtime_root_dir = run_dir + "/oci";
-  infra_options.exit_dir = run_dir + "/exits";
   infra_options.ns_dir = cfg.common.run_dir + "/ns";
   infra_options.cgroup_driver = cgroup_driver;
   infra_options.conmon_cgroup_procs = *conmon_cgroup;
   infra_options.host = *host;
-  pods::InfraRunner infra(infra_options);
+  pods::InfraRunner infra(infra_options, **exits);
 
   pods::PodManagerOptions options;
   options.state_dir = state_dir;
@@ -121,7 +127,8 @@ int main(int argc, char** argv) {
   container_options.conmon_cgroup_procs = *conmon_cgroup;
   container_options.runtimes = runtimes;
   container_options.host = *host;
-  containers::ContainerManager container_manager(container_options, pod_manager, images, storage);
+  containers::ContainerManager container_manager(container_options, pod_manager, images, storage,
+                                                 **exits);
   if (cria::Status s = container_manager.Init(); !s.ok()) {
     cria::log::Error("cannot prepare the container store", {{"error", s}});
     return 1;

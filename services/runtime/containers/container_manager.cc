@@ -112,11 +112,13 @@ Status CheckName(const ::runtime::v1::ContainerConfig& config) {
 }  // namespace
 
 ContainerManager::ContainerManager(ContainerManagerOptions options, pods::PodManager& pods,
-                                   clients::ImageClient& images, clients::StorageClient& storage)
+                                   clients::ImageClient& images, clients::StorageClient& storage,
+                                   oci::ExitWatcher& exits)
     : options_(std::move(options)),
       pods_(pods),
       images_(images),
       storage_(storage),
+      exits_(exits),
       records_(options_.state_dir + "/containers") {}
 
 Status ContainerManager::Init() {
@@ -387,9 +389,7 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
     Result<int> parsed = ParseSignal(record.stop_signal);
     if (parsed.ok()) signal = *parsed;
   }
-  auto exited = [&](std::chrono::milliseconds within) {
-    return oci::WaitExitCode(ExitDir(), id, within).ok();
-  };
+  auto exited = [&](std::chrono::milliseconds within) { return exits_.Wait(id, within).ok(); };
   if (timeout_seconds > 0) {
     Status s = cli.Kill(id, signal);
     if (!s.ok()) log::Warn("stop signal not sent", {{"container", id}, {"error", s}});

@@ -19,6 +19,7 @@
 #include "services/runtime/cgroups/cgroup_driver.h"
 #include "services/runtime/clients/image_storage_client.h"
 #include "services/runtime/containers/container_record.h"
+#include "services/runtime/oci/exit_watcher.h"
 #include "services/runtime/oci/runtime_cli.h"
 #include "services/runtime/pods/pod_manager.h"
 #include "services/runtime/spec/host_facts.h"
@@ -45,8 +46,10 @@ struct ExecResult {
 
 class ContainerManager {
  public:
+  // `exits`: where conmon's exit files go (<run_dir>/exits), and how stops wait for them.
   ContainerManager(ContainerManagerOptions options, pods::PodManager& pods,
-                   clients::ImageClient& images, clients::StorageClient& storage);
+                   clients::ImageClient& images, clients::StorageClient& storage,
+                   oci::ExitWatcher& exits);
 
   Status Init();
   // Loads the records and brings them up to date with conmon's exit files; finishes what a
@@ -84,7 +87,7 @@ class ContainerManager {
   Status Persist(const ContainerRecord& record);
   // Reads the exit file of a running container; EXITED once it is there.
   void Refresh(ContainerRecord& record);
-  std::string ExitDir() const { return options_.run_dir + "/exits"; }
+  const std::string& ExitDir() const { return exits_.dir(); }
   // Recovery (recovery.cc), at start with mu_ held: a CREATED record whose start was cut
   // short between conmon's create and the record of the start.
   void RecoverInterruptedStart(ContainerRecord& record);
@@ -95,6 +98,7 @@ class ContainerManager {
   pods::PodManager& pods_;
   clients::ImageClient& images_;
   clients::StorageClient& storage_;
+  oci::ExitWatcher& exits_;
   spec::SystemHostLookup lookup_;
   records::RecordDir records_;
 

@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -240,32 +239,6 @@ Status ReopenLog(const std::string& bundle, const std::string& log_path) {
 Status ResizeTerminal(const std::string& bundle, int height, int width) {
   return WriteSmall(bundle + "/ctl",
                     "1 " + std::to_string(height) + " " + std::to_string(width) + "\n");
-}
-
-Result<int> WaitExitCode(const std::string& exit_dir, const std::string& id,
-                         std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  UniqueFd watch(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
-  // conmon writes a temp file and renames it (g_file_set_contents).
-  const bool watching = watch.Get() >= 0 && ::inotify_add_watch(watch.Get(), exit_dir.c_str(),
-                                                                IN_MOVED_TO | IN_CLOSE_WRITE) >= 0;
-  while (true) {
-    Result<int> code = ReadExitCode(exit_dir, id);
-    if (code.status().code() != StatusCode::kNotFound) return code;
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return code;
-    if (!watching) {  // no inotify: look again soon
-      std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(10)));
-      continue;
-    }
-    pollfd p{watch.Get(), POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count()) + 1) > 0) {
-      char events[4096];
-      while (::read(watch.Get(), events, sizeof(events)) > 0) {
-      }
-    }
-  }
 }
 
 Result<int> ReadExitCode(const std::string& exit_dir, const std::string& id) {

@@ -60,10 +60,4 @@ Status ResizeTerminal(const std::string& bundle, int height, int width);
 // The exit code conmon wrote for `id`, or NotFound while the container runs.
 Result<int> ReadExitCode(const std::string& exit_dir, const std::string& id);
 
-// Waits at most `timeout` for conmon to write the exit file of `id` (it does so once it
-// has reaped the container): its code, or NotFound when the time is up. Woken by inotify
-// on `exit_dir` as the file appears, so a stop returns as soon as the exit is known.
-Result<int> WaitExitCode(const std::string& exit_dir, const std::string& id,
-                         std::chrono::milliseconds timeout);
-
 }  // namespace cria::runtime::oci

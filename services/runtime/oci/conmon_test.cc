@@ -23,6 +23,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "services/runtime/oci/exec_process.h"
+#include "services/runtime/oci/exit_watcher.h"
 #include "services/runtime/oci/runtime_cli.h"
 
 namespace cria::runtime::oci {
@@ -35,6 +36,12 @@ std::string ReadAll(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The exit code conmon writes for `id` into `exit_dir`, waited for on a watch of its own.
+Result<int> WaitExit(const std::string& exit_dir, const std::string& id) {
+  CRIA_ASSIGN_OR_RETURN(std::unique_ptr<ExitWatcher> watcher, ExitWatcher::Start(exit_dir), "");
+  return watcher->Wait(id, std::chrono::seconds(10));
 }
 
 // A temp dir with a busybox rootfs and `runc spec`'s config running `args`.
@@ -110,7 +117,7 @@ TEST_CASE("a container under conmon: created, started, exit code and CRI log") {
         // The runtime's refusal reaches the caller as it is.
         REQUIRE_FALSE(started.ok());
         CHECK(std::string(started.status().message()).find("hybrid") != std::string::npos);
-        RuntimeCli(request.runtime, request.runtime_root).Delete(request.container_id, true);
+        (void)RuntimeCli(request.runtime, request.runtime_root).Delete(request.container_id, true);
         continue;
       }
       REQUIRE(started.ok());
@@ -122,8 +129,7 @@ TEST_CASE("a container under conmon: created, started, exit code and CRI log") {
       CHECK(state->status == "created");
       CHECK(state->pid == started->container_pid);
       REQUIRE(cli.Start(request.container_id).ok());
-      Result<int> code =
-          WaitExitCode(request.exit_dir, request.container_id, std::chrono::seconds(10));
+      Result<int> code = WaitExit(request.exit_dir, request.container_id);
       REQUIRE(code.ok());
       CHECK(*code == 3);
       std::string log = ReadAll(request.log_path);
@@ -256,23 +262,51 @@ TEST_CASE("conmon that cannot be moved: the create fails and leaves nothing runn
   CHECK(cli.State(request.container_id).status().code() == StatusCode::kNotFound);
 }
 
-TEST_CASE("WaitExitCode returns as the exit file appears, NotFound when time is up") {
+TEST_CASE("ExitWatcher: each wait returns as its exit file appears, NotFound when time is up") {
   cria::testing::TempDir tmp("cria-exit-");
-  const std::string dir = tmp.path();
-  CHECK(WaitExitCode(dir, "ctr", std::chrono::milliseconds(100)).status().code() ==
+  const std::string dir = tmp.path() + "/exits";  // made by Start
+  Result<std::unique_ptr<ExitWatcher>> watcher = ExitWatcher::Start(dir);
+  REQUIRE(watcher.ok());
+  CHECK((*watcher)->watching());
+  CHECK(fs::is_directory(dir));
+  CHECK((*watcher)->Wait("ctr", std::chrono::milliseconds(100)).status().code() ==
         StatusCode::kNotFound);
+  // As conmon writes it: a temp file renamed into place. Two waiters on one watch, for
+  // two files written at different times; then the same watch once more.
+  auto write = [&](const std::string& id, const std::string& code) {
+    std::ofstream(dir + "/." + id + ".tmp") << code;
+    ::rename((dir + "/." + id + ".tmp").c_str(), (dir + "/" + id).c_str());
+  };
   std::thread writer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    std::ofstream(dir + "/.ctr.tmp") << "137";
-    ::rename((dir + "/.ctr.tmp").c_str(), (dir + "/ctr").c_str());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    write("a", "137");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    write("b", "3");
   });
   const auto start = std::chrono::steady_clock::now();
-  Result<int> code = WaitExitCode(dir, "ctr", std::chrono::seconds(10));
-  const auto waited = std::chrono::steady_clock::now() - start;
+  Result<int> a = Status(StatusCode::kUnknown, "not waited");
+  std::thread waiter([&] { a = (*watcher)->Wait("a", std::chrono::seconds(10)); });
+  Result<int> b = (*watcher)->Wait("b", std::chrono::seconds(10));
+  waiter.join();
   writer.join();
-  REQUIRE(code.ok());
-  CHECK(*code == 137);
-  CHECK(waited < std::chrono::seconds(2));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  REQUIRE(a.ok());
+  CHECK(*a == 137);
+  REQUIRE(b.ok());
+  CHECK(*b == 3);
+  CHECK(waited < std::chrono::seconds(2));  // woken, not timed out
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    write("c", "0");
+  });
+  Result<int> c = (*watcher)->Wait("c", std::chrono::seconds(10));
+  late.join();
+  REQUIRE(c.ok());
+  CHECK(*c == 0);
+  // An exit file that is there already is read at once; a garbled one is DataLoss.
+  CHECK(*(*watcher)->Wait("a", std::chrono::seconds(0)) == 137);
+  write("d", "oops");
+  CHECK((*watcher)->Wait("d", std::chrono::seconds(1)).status().code() == StatusCode::kDataLoss);
 }
 
 TEST_CASE("the exec process is the container's, with other args and no terminal") {
@@ -321,7 +355,7 @@ TEST_CASE("kill, exec with a timeout, and a running container's state") {
   REQUIRE(slow.ok());
   CHECK(slow->timed_out);
   REQUIRE(cli.Kill(request.container_id, SIGTERM).ok());
-  Result<int> code = WaitExitCode(request.exit_dir, request.container_id, std::chrono::seconds(10));
+  Result<int> code = WaitExit(request.exit_dir, request.container_id);
   REQUIRE(code.ok());
   CHECK(*code == 7);
   REQUIRE(cli.Delete(request.container_id, true).ok());

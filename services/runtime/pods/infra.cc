@@ -70,7 +70,7 @@ Status InfraRunner::Start(PodRecord& pod) {
   request.container_id = id;
   request.name = "infra";
   request.bundle = bundle;
-  request.exit_dir = options_.exit_dir;
+  request.exit_dir = exits_.dir();
   request.log_path = bundle + "/infra.log";
   request.socket_dir = bundle;
   request.conmon_pidfile = bundle + "/conmon.pid";
@@ -105,15 +105,15 @@ Status InfraRunner::Stop(PodRecord& pod) {
   if (runtime == options_.runtimes.end()) return OkStatus();
   oci::RuntimeCli cli(runtime->second, RootFor(pod.runtime_handler));
   const std::string id = InfraId(pod);
-  if (!oci::ReadExitCode(options_.exit_dir, id).ok()) {
+  if (!oci::ReadExitCode(exits_.dir(), id).ok()) {
     (void)cli.Kill(id, SIGKILL, true);
     // conmon writes the exit file once it has reaped cria-pause (within milliseconds of
     // SIGKILL); wait for it, so it is not written after its removal below. Not for long: a
     // conmon that died with cria-pause never writes it.
-    (void)oci::WaitExitCode(options_.exit_dir, id, std::chrono::seconds(2));
+    (void)exits_.Wait(id, std::chrono::seconds(2));
   }
   CRIA_RETURN_IF_ERROR(cli.Delete(id, true), "stop the infra process of pod " + pod.id);
-  ::unlink((options_.exit_dir + "/" + id).c_str());
+  ::unlink((exits_.dir() + "/" + id).c_str());
   pod.infra_pid = 0;
   return OkStatus();
 }

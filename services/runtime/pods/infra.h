@@ -13,6 +13,7 @@
 
 #include "libs/status/status.h"
 #include "services/runtime/cgroups/cgroup_driver.h"
+#include "services/runtime/oci/exit_watcher.h"
 #include "services/runtime/pods/pod_record.h"
 #include "services/runtime/spec/host_facts.h"
 
@@ -23,7 +24,6 @@ struct InfraOptions {
   std::string pause;                            // the cria-pause binary
   std::map<std::string, std::string> runtimes;  // handler → OCI runtime binary
   std::string runtime_root_dir;                 // <run_dir>/runtime/oci; one subdir per handler
-  std::string exit_dir;
   std::string ns_dir;
   cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;
   std::vector<std::string> conmon_cgroup_procs;  // see cgroups/conmon_cgroup.h
@@ -32,7 +32,9 @@ struct InfraOptions {
 
 class InfraRunner {
  public:
-  explicit InfraRunner(InfraOptions options) : options_(std::move(options)) {}
+  // `exits`: where conmon's exit files go, and how stops wait for them.
+  InfraRunner(InfraOptions options, oci::ExitWatcher& exits)
+      : options_(std::move(options)), exits_(exits) {}
 
   // Starts the infra process of `pod` (its namespaces and dir already made) and pins its
   // PID namespace: sets pod.pid_ns and pod.infra_pid. Undoes itself on failure.
@@ -50,6 +52,7 @@ class InfraRunner {
   std::string InfraId(const PodRecord& pod) const { return "infra-" + pod.id.substr(0, 52); }
 
   InfraOptions options_;
+  oci::ExitWatcher& exits_;
 };
 
 }  // namespace cria::runtime::pods

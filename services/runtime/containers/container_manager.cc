@@ -196,9 +196,9 @@ void ContainerManager::Refresh(ContainerRecord& r) {
   bool oom = OomKilled(r.cgroups_path);
   r.reason = oom ? "OOMKilled" : (*code == 0 ? "Completed" : "Error");
   r.pid = 0;
-  if (Result<oci::RuntimeCli> cli = RuntimeFor(r.handler); cli.ok()) {
-    (void)cli->Delete(r.id, true);
-  }
+  // The runtime's state of the stopped container (and its empty cgroup) goes at
+  // RemoveContainer, as with CRI-O: not here, under mu_, where every List would wait for
+  // a `<runtime> delete` and every stop would too.
   (void)records_.Write(r.id, ToJson(r));
 }
 

@@ -89,18 +89,6 @@ std::string PodNetworks::NetnsPath(const std::string& pod_id) const {
   return netns_dir_ + "/" + pod_id;
 }
 
-std::shared_ptr<std::mutex> PodNetworks::LockFor(const std::string& pod_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& m = locks_[pod_id];
-  if (!m) m = std::make_shared<std::mutex>();
-  return m;
-}
-
-void PodNetworks::ForgetLock(const std::string& pod_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  locks_.erase(pod_id);
-}
-
 Result<cni::NetworkConfig> PodNetworks::CurrentNetwork() const {
   const auto& net = config_.network;
   CRIA_ASSIGN_OR_RETURN(
@@ -133,7 +121,7 @@ Readiness PodNetworks::CheckReady() const {
 
 Result<PodNetworkInfo> PodNetworks::Create(const PodNetworkSpec& spec) {
   CRIA_RETURN_IF_ERROR(ValidateSpec(spec), "");
-  auto pod_lock = LockFor(spec.pod_id);
+  auto pod_lock = pod_locks_.For(spec.pod_id);
   std::lock_guard<std::mutex> guard(*pod_lock);
 
   if (Result<state::PodRecord> earlier = ReadRecord(spec.pod_id); earlier.ok()) {
@@ -234,7 +222,7 @@ Status PodNetworks::TearDown(const state::PodRecord& record) {
 }
 
 Status PodNetworks::Remove(const std::string& pod_id) {
-  auto pod_lock = LockFor(pod_id);
+  auto pod_lock = pod_locks_.For(pod_id);
   {
     std::lock_guard<std::mutex> guard(*pod_lock);
     Result<state::PodRecord> record = ReadRecord(pod_id);
@@ -247,12 +235,12 @@ Status PodNetworks::Remove(const std::string& pod_id) {
       log::Info("pod network removed", {{"pod", PodLabel(*record)}});
     }
   }
-  ForgetLock(pod_id);
+  pod_locks_.Forget(pod_id);
   return OkStatus();
 }
 
 Result<PodNetworkInfo> PodNetworks::Get(const std::string& pod_id, bool check) {
-  auto pod_lock = LockFor(pod_id);
+  auto pod_lock = pod_locks_.For(pod_id);
   std::lock_guard<std::mutex> guard(*pod_lock);
   Result<state::PodRecord> found = ReadRecord(pod_id);
   if (found.status().code() == StatusCode::kNotFound) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "libs/config/config.h"
+#include "libs/ids/name_registry.h"
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
 #include "services/network/cni/config.h"
@@ -66,8 +67,6 @@ class PodNetworks {
   std::string NetnsPath(const std::string& pod_id) const;
 
  private:
-  std::shared_ptr<std::mutex> LockFor(const std::string& pod_id);
-  void ForgetLock(const std::string& pod_id);
   // The network pods join now: the first valid configuration (or the configured name)
   // whose plugins are all installed.
   Result<cni::NetworkConfig> CurrentNetwork() const;
@@ -78,9 +77,9 @@ class PodNetworks {
   const config::Config& config_;
   std::string netns_dir_;
   records::RecordDir records_;
+  ids::KeyedMutex pod_locks_;  // one per pod: its network is made or removed by one call
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<std::mutex>> locks_;  // guarded by mu_
-  std::string pod_cidrs_;                                     // guarded by mu_
+  std::string pod_cidrs_;  // guarded by mu_
 };
 
 // Pod ids follow libs/ids (they become file names and CNI container ids); CNI_ARGS

@@ -1,7 +1,5 @@
 #include "tests/support/cri_cluster.h"
 
-#include <linux/magic.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -10,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "libs/testing/cgroup_tree.h"
 #include "services/image/testing/image_builder.h"
 #include "services/image/testing/image_push.h"
 
@@ -50,36 +49,6 @@ std::string CommandLine(const std::string& pid) {
     if (c == '\0') c = ' ';
   }
   return text;
-}
-
-// Directories of the cgroup hierarchies mounted under /sys/fs/cgroup (v1 controllers and
-// the v2 hierarchy of a hybrid host); not what is no cgroup filesystem (the tmpfs of
-// HideCgroup2ForCrun's view).
-std::vector<fs::path> Hierarchies() {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-    struct statfs fs_info {};
-    if (!entry.is_directory(ec) || entry.is_symlink(ec) ||
-        ::statfs(entry.path().c_str(), &fs_info) != 0) {
-      continue;
-    }
-    if (fs_info.f_type == CGROUP_SUPER_MAGIC || fs_info.f_type == CGROUP2_SUPER_MAGIC) {
-      out.push_back(entry.path());
-    }
-  }
-  return out;
-}
-
-// Removes a cgroup directory and the ones below it, deepest first (cgroupfs directories
-// are removed with rmdir, never unlink). Best effort.
-void RemoveCgroupTree(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_directory(ec)) RemoveCgroupTree(entry.path());
-  }
-  ::rmdir(dir.c_str());
 }
 
 }  // namespace
@@ -174,9 +143,7 @@ CriCluster::~CriCluster() {
   stack_.Terminate("runtime");
   stack_.Terminate("network");
   RunCommand({"/usr/sbin/ip", "link", "del", BridgeName()});
-  for (const fs::path& hierarchy : Hierarchies()) {
-    RemoveCgroupTree(hierarchy / cgroup_parent_.substr(1));
-  }
+  (void)RemoveCgroup(cgroup_parent_);
 }
 
 void CriCluster::Connect() {
@@ -238,11 +205,10 @@ void CriCluster::CheckClean() {
     CHECK(s.ok());
   }
   for (const std::string& leak : Leaks()) FAIL_CHECK("leaked: " << leak);
-  for (const fs::path& hierarchy : Hierarchies()) {
-    const fs::path parent = hierarchy / cgroup_parent_.substr(1);
+  for (const std::string& parent : CgroupDirs(cgroup_parent_)) {
     std::error_code ec;
     if (!fs::exists(parent, ec)) continue;
-    INFO("rmdir " << parent.string());
+    INFO("rmdir " << parent);
     CHECK(::rmdir(parent.c_str()) == 0);
   }
 }
@@ -410,8 +376,7 @@ std::vector<std::string> CriCluster::Leaks() const {
       }
     }
   }
-  for (const fs::path& hierarchy : Hierarchies()) {
-    const fs::path parent = hierarchy / cgroup_parent_.substr(1);
+  for (const std::string& parent : CgroupDirs(cgroup_parent_)) {
     for (const auto& entry : fs::directory_iterator(parent, ec)) {
       if (entry.is_directory(ec)) leaks.push_back("cgroup " + entry.path().string());
     }

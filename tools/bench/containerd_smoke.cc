@@ -24,11 +24,11 @@
 #include <vector>
 
 #include "cri/runtime/v1/cri_api.h"
+#include "libs/testing/cgroup_tree.h"
 #include "services/image/registry/test_registry.h"
 #include "services/image/testing/image_builder.h"
 #include "services/image/testing/image_push.h"
 #include "tools/bench/bench_stack.h"
-#include "tools/bench/cgroup_tree.h"
 #include "tools/bench/containerd_peer.h"
 #include "tools/bench/proc_memory.h"
 #include "tools/bench/pull_support.h"
@@ -347,7 +347,7 @@ std::vector<std::string> Smoke::Cleanup() {
     problems.push_back("containerd " + std::to_string(containerd_pid_) + " still running");
   }
   registry_.reset();
-  for (int pid : bench::ProcsInCgroup(cgroup_parent_)) {
+  for (int pid : cria::testing::ProcsInCgroup(cgroup_parent_)) {
     problems.push_back("process " + std::to_string(pid) + " left in " + cgroup_parent_ +
                        ": killed");
     ::kill(pid, SIGKILL);
@@ -357,7 +357,7 @@ std::vector<std::string> Smoke::Cleanup() {
     if (!s.ok()) problems.push_back("delete bridge " + bridge_ + ": " + cria::MessageOf(s));
   }
   if (LinkExists(bridge_)) problems.push_back("bridge " + bridge_ + " still there");
-  for (const std::string& left : bench::RemoveCgroup(cgroup_parent_)) {
+  for (const std::string& left : cria::testing::RemoveCgroup(cgroup_parent_)) {
     problems.push_back("cgroup " + left + " still there");
   }
   // libcni's cache outside the root (containerd 1.6 keeps its default): CNI DEL removes a

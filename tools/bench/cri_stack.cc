@@ -9,9 +9,9 @@
 #include <fstream>
 #include <thread>
 
+#include "libs/testing/cgroup_tree.h"
 #include "services/image/testing/image_builder.h"
 #include "services/image/testing/image_push.h"
-#include "tools/bench/cgroup_tree.h"
 #include "tools/bench/parallel.h"
 #include "tools/bench/proc_memory.h"
 #include "tools/bench/pull_support.h"
@@ -206,7 +206,7 @@ std::vector<std::string> CriStack::Cleanup() {
     peer_.reset();
   }
   registry_.reset();
-  for (int pid : ProcsInCgroup(cgroup_parent_)) {
+  for (int pid : testing::ProcsInCgroup(cgroup_parent_)) {
     problems.push_back("process " + std::to_string(pid) + " (" + CommandLine(pid) + ") left in " +
                        cgroup_parent_ + ": killed");
     ::kill(pid, SIGKILL);
@@ -219,7 +219,7 @@ std::vector<std::string> CriStack::Cleanup() {
   // The processes killed above need a moment to leave their cgroups.
   std::vector<std::string> left;
   for (int i = 0; i < 50; ++i) {
-    left = RemoveCgroup(cgroup_parent_);
+    left = testing::RemoveCgroup(cgroup_parent_);
     if (left.empty()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

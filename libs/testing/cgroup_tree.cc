@@ -1,4 +1,4 @@
-#include "tools/bench/cgroup_tree.h"
+#include "libs/testing/cgroup_tree.h"
 
 #include <linux/magic.h>
 #include <sys/vfs.h>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <set>
 
-namespace cria::bench {
+namespace cria::testing {
 namespace {
 
 namespace fs = std::filesystem;
@@ -83,4 +83,4 @@ std::vector<std::string> RemoveCgroup(const std::string& parent) {
   return left;
 }
 
-}  // namespace cria::bench
+}  // namespace cria::testing

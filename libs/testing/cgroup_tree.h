@@ -1,12 +1,12 @@
-// The cgroup parent a benchmark gives its pods ("/cria-bench-<pid>"), in every hierarchy
-// mounted under /sys/fs/cgroup (the v1 controllers and, on a hybrid host, the unified one):
-// what is left in it, and its removal at the end of the run.
+// The cgroup parent a test or benchmark gives its pods ("/cria-bench-<pid>"), in every
+// hierarchy mounted under /sys/fs/cgroup (the v1 controllers and, on a hybrid host, the
+// unified one): what is left in it, and its removal at the end of the run.
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace cria::bench {
+namespace cria::testing {
 
 // The directories of that cgroup in every hierarchy ("/sys/fs/cgroup/memory/cria-bench-1").
 // Only cgroup filesystems count: in the crun view of a hybrid host (tests/support/
@@ -22,4 +22,4 @@ std::vector<int> ProcsInCgroup(const std::string& parent);
 // there afterwards.
 std::vector<std::string> RemoveCgroup(const std::string& parent);
 
-}  // namespace cria::bench
+}  // namespace cria::testing

@@ -58,13 +58,6 @@ bool OomKilled(const std::string& cgroups_path) {
   return false;
 }
 
-pid_t ReadPidFile(const std::string& path) {
-  std::ifstream in(path);
-  pid_t pid = 0;
-  in >> pid;
-  return pid;
-}
-
 // The container's OCI config.json, as written at create.
 Result<std::string> ReadConfigJson(const ContainerRecord& record) {
   const std::string path = record.bundle + "/config.json";
@@ -178,7 +171,7 @@ void ContainerManager::Refresh(ContainerRecord& r) {
     // No exit file: running, or exited a moment ago (conmon writes the file after it has
     // reaped the process). Lost only when conmon is gone too and the file is still not
     // there; conmon's pid, not the container's, tells.
-    const pid_t conmon = ReadPidFile(r.bundle + "/conmon.pid");
+    const pid_t conmon = oci::ReadPidFile(r.bundle + "/conmon.pid");
     if (!Gone(conmon > 0 ? conmon : r.pid)) return;
     code = oci::ReadExitCode(ExitDir(), r.id);
     if (!code.ok()) {

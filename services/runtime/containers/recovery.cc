@@ -44,10 +44,8 @@ void ContainerManager::RecoverInterruptedStart(ContainerRecord& record) {
       log::Warn("cannot undo an interrupted start", {{"container", record.id}, {"error", deleted}});
       return;
     }
-    for (int i = 0; i < 100 && !oci::ReadExitCode(ExitDir(), record.id).ok(); ++i) {
-      const std::string pid_file = record.bundle + "/conmon.pid";
-      if (::access(pid_file.c_str(), F_OK) != 0) break;
-      usleep(20000);
+    if (::access((record.bundle + "/conmon.pid").c_str(), F_OK) == 0) {
+      (void)exits_.Wait(record.id, std::chrono::seconds(2));
     }
     ::unlink((ExitDir() + "/" + record.id).c_str());
     ::unlink((record.bundle + "/conmon.pid").c_str());

@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "libs/fd/unique_fd.h"
+#include "libs/records/small_file.h"
 #include "rapidjson/document.h"
 #include "services/runtime/oci/runtime_cli.h"
 
@@ -59,18 +59,10 @@ Status WriteSmall(const std::string& path, const std::string& data) {
   return OkStatus();
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-pid_t ReadPid(const std::string& path) {
-  std::ifstream in(path);
-  pid_t pid = 0;
-  in >> pid;
-  return pid;
+// conmon's own log, for an error message.
+std::string LogText(const std::string& path) {
+  Result<std::string> text = records::ReadSmallFile(path, 64 << 10);
+  return text.ok() ? *text : MessageOf(text.status());
 }
 
 }  // namespace
@@ -177,10 +169,10 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   start_write.Reset();
   int wstatus = 0;
   ::waitpid(pid, &wstatus, 0);
-  const pid_t monitor = ReadPid(r.conmon_pidfile);
+  const pid_t monitor = ReadPidFile(r.conmon_pidfile);
   if (monitor <= 0) {
     return Status(StatusCode::kInternal, what + ": conmon started no monitor (exit status " +
-                                             std::to_string(wstatus) + "): " + ReadAll(conmon_log));
+                                             std::to_string(wstatus) + "): " + LogText(conmon_log));
   }
   // The monitor leaves cria-runtime's cgroup while the runtime starts up: a cgroup
   // migration can wait for an RCU grace period (milliseconds), which then overlaps the
@@ -206,7 +198,7 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data") || !doc["data"].IsInt()) {
     abandon();
     return Status(StatusCode::kInternal, what + ": conmon reported no container pid (" + *message +
-                                             "): " + ReadAll(conmon_log));
+                                             "): " + LogText(conmon_log));
   }
   int data = doc["data"].GetInt();
   if (data <= 0) {
@@ -239,6 +231,13 @@ Status ReopenLog(const std::string& bundle, const std::string& log_path) {
 Status ResizeTerminal(const std::string& bundle, int height, int width) {
   return WriteSmall(bundle + "/ctl",
                     "1 " + std::to_string(height) + " " + std::to_string(width) + "\n");
+}
+
+pid_t ReadPidFile(const std::string& path) {
+  std::ifstream in(path);
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
 }
 
 Result<int> ReadExitCode(const std::string& exit_dir, const std::string& id) {

@@ -57,6 +57,8 @@ Status ReopenLog(const std::string& bundle, const std::string& log_path);
 // Sets the terminal size of a tty container.
 Status ResizeTerminal(const std::string& bundle, int height, int width);
 
+// The pid in a pid file conmon wrote (-P, -p), 0 when there is none.
+pid_t ReadPidFile(const std::string& path);
 // The exit code conmon wrote for `id`, or NotFound while the container runs.
 Result<int> ReadExitCode(const std::string& exit_dir, const std::string& id);
 

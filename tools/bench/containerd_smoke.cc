@@ -33,6 +33,7 @@
 #include "tools/bench/proc_memory.h"
 #include "tools/bench/pull_support.h"
 #include "tools/bench/stats.h"
+#include "tools/bench/unary_call.h"
 
 namespace {
 
@@ -44,21 +45,7 @@ using cria::Status;
 using cria::StatusCode;
 using std::chrono::seconds;
 
-std::chrono::system_clock::time_point In(seconds s) { return std::chrono::system_clock::now() + s; }
-
 // One unary CRI call with a deadline; a failure says `what` failed.
-template <typename Stub, typename Request, typename Response>
-Status Call(Stub& stub,
-            grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-            const Request& request, Response* response, const std::string& what,
-            seconds timeout = seconds(60)) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(timeout));
-  grpc::Status s = (stub.*method)(&ctx, request, response);
-  if (s.ok()) return cria::OkStatus();
-  return Status(static_cast<StatusCode>(s.error_code()), what + ": " + s.error_message());
-}
-
 // "RssAnon 12.3 MiB, Pss 45.6 MiB" of a process.
 std::string Memory(pid_t pid) {
   bench::Rss rss;
@@ -186,8 +173,8 @@ Status Smoke::RunSteps() {
     cri::PullImageRequest req;
     req.mutable_image()->set_image(image);
     cri::PullImageResponse resp;
-    return Call(*images_, &cri::ImageService::Stub::PullImage, req, &resp, "PullImage " + image,
-                seconds(120));
+    return bench::UnaryCall(*images_, &cri::ImageService::Stub::PullImage, req, &resp,
+                            "PullImage " + image, seconds(120));
   };
   CRIA_RETURN_IF_ERROR(Step("PullImage pause", [&] { return pull(pause_ref_); }), "");
   CRIA_RETURN_IF_ERROR(Step("PullImage busybox", [&] { return pull(busybox_ref_); }), "");
@@ -206,8 +193,9 @@ Status Smoke::RunSteps() {
   cri::RunPodSandboxResponse ran;
   CRIA_RETURN_IF_ERROR(Step("RunPodSandbox",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::RunPodSandbox, run,
-                                          &ran, "RunPodSandbox peer-smoke");
+                              return bench::UnaryCall(*runtime_,
+                                                      &cri::RuntimeService::Stub::RunPodSandbox,
+                                                      run, &ran, "RunPodSandbox peer-smoke");
                             }),
                        "");
   const std::string pod_id = ran.pod_sandbox_id();
@@ -224,9 +212,9 @@ Status Smoke::RunSteps() {
   cri::CreateContainerResponse created;
   CRIA_RETURN_IF_ERROR(Step("CreateContainer",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::CreateContainer,
-                                          create, &created,
-                                          "CreateContainer sleeper in pod " + pod_id);
+                              return bench::UnaryCall(
+                                  *runtime_, &cri::RuntimeService::Stub::CreateContainer, create,
+                                  &created, "CreateContainer sleeper in pod " + pod_id);
                             }),
                        "");
   const std::string ctr_id = created.container_id();
@@ -236,8 +224,9 @@ Status Smoke::RunSteps() {
   cri::StartContainerResponse started;
   CRIA_RETURN_IF_ERROR(Step("StartContainer",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::StartContainer,
-                                          start, &started, "StartContainer " + ctr_id);
+                              return bench::UnaryCall(*runtime_,
+                                                      &cri::RuntimeService::Stub::StartContainer,
+                                                      start, &started, "StartContainer " + ctr_id);
                             }),
                        "");
 
@@ -249,8 +238,9 @@ Status Smoke::RunSteps() {
   cri::ExecSyncResponse executed;
   CRIA_RETURN_IF_ERROR(Step("ExecSync echo hi",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::ExecSync, exec,
-                                          &executed, "ExecSync echo hi in " + ctr_id);
+                              return bench::UnaryCall(*runtime_,
+                                                      &cri::RuntimeService::Stub::ExecSync, exec,
+                                                      &executed, "ExecSync echo hi in " + ctr_id);
                             }),
                        "");
   if (executed.exit_code() != 0 || executed.stdout() != "hi\n") {
@@ -264,8 +254,9 @@ Status Smoke::RunSteps() {
   cri::ListContainersResponse listed;
   CRIA_RETURN_IF_ERROR(Step("ListContainers",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::ListContainers,
-                                          list, &listed, "ListContainers");
+                              return bench::UnaryCall(*runtime_,
+                                                      &cri::RuntimeService::Stub::ListContainers,
+                                                      list, &listed, "ListContainers");
                             }),
                        "");
   bool running = false;
@@ -296,8 +287,9 @@ Status Smoke::RunSteps() {
   cri::StopContainerResponse stopped;
   CRIA_RETURN_IF_ERROR(Step("StopContainer (timeout 0)",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::StopContainer,
-                                          stop, &stopped, "StopContainer " + ctr_id);
+                              return bench::UnaryCall(*runtime_,
+                                                      &cri::RuntimeService::Stub::StopContainer,
+                                                      stop, &stopped, "StopContainer " + ctr_id);
                             }),
                        "");
   cri::RemoveContainerRequest remove;
@@ -305,8 +297,9 @@ Status Smoke::RunSteps() {
   cri::RemoveContainerResponse removed;
   CRIA_RETURN_IF_ERROR(Step("RemoveContainer",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::RemoveContainer,
-                                          remove, &removed, "RemoveContainer " + ctr_id);
+                              return bench::UnaryCall(
+                                  *runtime_, &cri::RuntimeService::Stub::RemoveContainer, remove,
+                                  &removed, "RemoveContainer " + ctr_id);
                             }),
                        "");
   cri::StopPodSandboxRequest stop_pod;
@@ -314,8 +307,9 @@ Status Smoke::RunSteps() {
   cri::StopPodSandboxResponse pod_stopped;
   CRIA_RETURN_IF_ERROR(Step("StopPodSandbox",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::StopPodSandbox,
-                                          stop_pod, &pod_stopped, "StopPodSandbox " + pod_id);
+                              return bench::UnaryCall(
+                                  *runtime_, &cri::RuntimeService::Stub::StopPodSandbox, stop_pod,
+                                  &pod_stopped, "StopPodSandbox " + pod_id);
                             }),
                        "");
   cri::RemovePodSandboxRequest remove_pod;
@@ -323,8 +317,9 @@ Status Smoke::RunSteps() {
   cri::RemovePodSandboxResponse pod_removed;
   CRIA_RETURN_IF_ERROR(Step("RemovePodSandbox",
                             [&] {
-                              return Call(*runtime_, &cri::RuntimeService::Stub::RemovePodSandbox,
-                                          remove_pod, &pod_removed, "RemovePodSandbox " + pod_id);
+                              return bench::UnaryCall(
+                                  *runtime_, &cri::RuntimeService::Stub::RemovePodSandbox,
+                                  remove_pod, &pod_removed, "RemovePodSandbox " + pod_id);
                             }),
                        "");
   return cria::OkStatus();

@@ -1,22 +1,13 @@
 #include "tools/bench/cri_client.h"
 
-#include "libs/rpc/client.h"
-#include "libs/status/grpc_status.h"
 #include "tools/bench/stats.h"
+#include "tools/bench/unary_call.h"
 
 namespace cria::bench {
 namespace {
 
 namespace cri = ::runtime::v1;
 using std::chrono::seconds;
-
-Status Checked(const grpc::Status& s, const std::string& what) {
-  return s.ok() ? OkStatus() : Annotate(FromGrpc(s), what);
-}
-
-std::unique_ptr<grpc::ClientContext> Context(seconds limit = seconds(120)) {
-  return rpc::NewContext(limit, false);
-}
 
 }  // namespace
 
@@ -63,8 +54,8 @@ Status CriClient::PullImage(const std::string& image) {
   cri::PullImageRequest req;
   req.mutable_image()->set_image(image);
   cri::PullImageResponse resp;
-  auto ctx = Context(seconds(300));
-  return Checked(images_->PullImage(ctx.get(), req, &resp), "PullImage " + image);
+  return UnaryCall(*images_, &cri::ImageService::Stub::PullImage, req, &resp, "PullImage " + image,
+                   seconds(300));
 }
 
 Result<std::string> CriClient::RunPod(const PodSpec& pod) {
@@ -72,9 +63,9 @@ Result<std::string> CriClient::RunPod(const PodSpec& pod) {
   *req.mutable_config() = PodConfig(pod);
   req.set_runtime_handler(pod.runtime_handler);
   cri::RunPodSandboxResponse resp;
-  auto ctx = Context();
-  CRIA_RETURN_IF_ERROR(Checked(runtime_->RunPodSandbox(ctx.get(), req, &resp), ""),
-                       "RunPodSandbox " + pod.name);
+  CRIA_RETURN_IF_ERROR(UnaryCall(*runtime_, &cri::RuntimeService::Stub::RunPodSandbox, req, &resp,
+                                 "RunPodSandbox " + pod.name),
+                       "");
   return resp.pod_sandbox_id();
 }
 
@@ -85,9 +76,9 @@ Result<std::string> CriClient::CreateContainer(const std::string& pod_id, const 
   *req.mutable_config() = config;
   *req.mutable_sandbox_config() = PodConfig(pod);
   cri::CreateContainerResponse resp;
-  auto ctx = Context();
-  CRIA_RETURN_IF_ERROR(Checked(runtime_->CreateContainer(ctx.get(), req, &resp), ""),
-                       "CreateContainer in pod " + pod.name);
+  CRIA_RETURN_IF_ERROR(UnaryCall(*runtime_, &cri::RuntimeService::Stub::CreateContainer, req, &resp,
+                                 "CreateContainer in pod " + pod.name),
+                       "");
   return resp.container_id();
 }
 
@@ -95,24 +86,24 @@ Status CriClient::StartContainer(const std::string& id) {
   cri::StartContainerRequest req;
   req.set_container_id(id);
   cri::StartContainerResponse resp;
-  auto ctx = Context();
-  return Checked(runtime_->StartContainer(ctx.get(), req, &resp), "StartContainer " + id);
+  return UnaryCall(*runtime_, &cri::RuntimeService::Stub::StartContainer, req, &resp,
+                   "StartContainer " + id);
 }
 
 Status CriClient::StopPod(const std::string& pod_id) {
   cri::StopPodSandboxRequest req;
   req.set_pod_sandbox_id(pod_id);
   cri::StopPodSandboxResponse resp;
-  auto ctx = Context();
-  return Checked(runtime_->StopPodSandbox(ctx.get(), req, &resp), "StopPodSandbox " + pod_id);
+  return UnaryCall(*runtime_, &cri::RuntimeService::Stub::StopPodSandbox, req, &resp,
+                   "StopPodSandbox " + pod_id);
 }
 
 Status CriClient::RemovePod(const std::string& pod_id) {
   cri::RemovePodSandboxRequest req;
   req.set_pod_sandbox_id(pod_id);
   cri::RemovePodSandboxResponse resp;
-  auto ctx = Context();
-  return Checked(runtime_->RemovePodSandbox(ctx.get(), req, &resp), "RemovePodSandbox " + pod_id);
+  return UnaryCall(*runtime_, &cri::RuntimeService::Stub::RemovePodSandbox, req, &resp,
+                   "RemovePodSandbox " + pod_id);
 }
 
 Status CriClient::ExecSync(const std::string& container_id, const std::vector<std::string>& cmd) {
@@ -121,9 +112,9 @@ Status CriClient::ExecSync(const std::string& container_id, const std::vector<st
   for (const std::string& arg : cmd) req.add_cmd(arg);
   req.set_timeout(30);
   cri::ExecSyncResponse resp;
-  auto ctx = Context(seconds(60));
-  CRIA_RETURN_IF_ERROR(Checked(runtime_->ExecSync(ctx.get(), req, &resp), ""),
-                       "ExecSync in " + container_id);
+  CRIA_RETURN_IF_ERROR(UnaryCall(*runtime_, &cri::RuntimeService::Stub::ExecSync, req, &resp,
+                                 "ExecSync in " + container_id, seconds(60)),
+                       "");
   if (resp.exit_code() != 0) {
     return Status(StatusCode::kInternal, "ExecSync in " + container_id + ": exit code " +
                                              std::to_string(resp.exit_code()) + ": " +
@@ -135,18 +126,18 @@ Status CriClient::ExecSync(const std::string& container_id, const std::vector<st
 Result<int> CriClient::ListContainers() {
   cri::ListContainersRequest req;
   cri::ListContainersResponse resp;
-  auto ctx = Context(seconds(60));
-  CRIA_RETURN_IF_ERROR(Checked(runtime_->ListContainers(ctx.get(), req, &resp), ""),
-                       "ListContainers");
+  CRIA_RETURN_IF_ERROR(UnaryCall(*runtime_, &cri::RuntimeService::Stub::ListContainers, req, &resp,
+                                 "ListContainers", seconds(60)),
+                       "");
   return resp.containers_size();
 }
 
 Result<int> CriClient::ListContainerStats() {
   cri::ListContainerStatsRequest req;
   cri::ListContainerStatsResponse resp;
-  auto ctx = Context(seconds(60));
-  CRIA_RETURN_IF_ERROR(Checked(runtime_->ListContainerStats(ctx.get(), req, &resp), ""),
-                       "ListContainerStats");
+  CRIA_RETURN_IF_ERROR(UnaryCall(*runtime_, &cri::RuntimeService::Stub::ListContainerStats, req,
+                                 &resp, "ListContainerStats", seconds(60)),
+                       "");
   return resp.stats_size();
 }
 
@@ -155,9 +146,9 @@ Result<std::string> CriClient::ContainerInfo(const std::string& id) {
   req.set_container_id(id);
   req.set_verbose(true);
   cri::ContainerStatusResponse resp;
-  auto ctx = Context(seconds(60));
-  CRIA_RETURN_IF_ERROR(Checked(runtime_->ContainerStatus(ctx.get(), req, &resp), ""),
-                       "ContainerStatus " + id);
+  CRIA_RETURN_IF_ERROR(UnaryCall(*runtime_, &cri::RuntimeService::Stub::ContainerStatus, req, &resp,
+                                 "ContainerStatus " + id, seconds(60)),
+                       "");
   auto it = resp.info().find("info");
   if (it == resp.info().end()) {
     return Status(StatusCode::kNotFound, "ContainerStatus " + id + ": no verbose info");
@@ -168,9 +159,9 @@ Result<std::string> CriClient::ContainerInfo(const std::string& id) {
 Result<std::vector<std::string>> CriClient::ListPodIds() {
   cri::ListPodSandboxRequest req;
   cri::ListPodSandboxResponse resp;
-  auto ctx = Context(seconds(60));
-  CRIA_RETURN_IF_ERROR(Checked(runtime_->ListPodSandbox(ctx.get(), req, &resp), ""),
-                       "ListPodSandbox");
+  CRIA_RETURN_IF_ERROR(UnaryCall(*runtime_, &cri::RuntimeService::Stub::ListPodSandbox, req, &resp,
+                                 "ListPodSandbox", seconds(60)),
+                       "");
   std::vector<std::string> ids;
   for (const auto& pod : resp.items()) ids.push_back(pod.id());
   return ids;

@@ -55,7 +55,8 @@ Status WriteAll(int fd, std::string_view data, const std::string& file) {
 
 }  // namespace
 
-Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data, mode_t mode) {
+Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data, mode_t mode,
+                       Durability durability) {
   const std::string base = path.filename().string();
   if (base.empty() || base == "." || base == "..") {
     return Status(StatusCode::kInvalidArgument,
@@ -81,7 +82,8 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data,
   // open(2) applies the umask; the caller asked for exactly `mode`.
   if (fchmod(fd, mode) != 0) return ErrnoStatus(errno, "chmod " + temp);
   CRIA_RETURN_IF_ERROR(WriteAll(fd, data, temp), "");
-  if (fsync(fd) != 0) return ErrnoStatus(errno, "fsync " + temp);
+  const bool durable = durability == Durability::kDurable;
+  if (durable && fsync(fd) != 0) return ErrnoStatus(errno, "fsync " + temp);
   const int close_result = close(fd);
   fd = -1;
   if (close_result != 0) return ErrnoStatus(errno, "close " + temp);
@@ -89,7 +91,9 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data,
     return ErrnoStatus(errno, "rename " + temp + " to " + path.string());
   }
   temp_exists = false;
-  CRIA_RETURN_IF_ERROR(SyncDir(dir), "after renaming " + temp + " to " + path.string());
+  if (durable) {
+    CRIA_RETURN_IF_ERROR(SyncDir(dir), "after renaming " + temp + " to " + path.string());
+  }
   return OkStatus();
 }
 

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <iostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,9 +32,10 @@ struct Options {
 };
 
 int Usage(const std::string& why) {
-  std::cerr << "cria-pinns: " << why
-            << "\nusage: cria-pinns --dir DIR --name POD [--ipc] [--uts] "
-               "[--sysctl KEY=VALUE]...\n";
+  std::fprintf(stderr,
+               "cria-pinns: %s\nusage: cria-pinns --dir DIR --name POD [--ipc] [--uts] "
+               "[--sysctl KEY=VALUE]...\n",
+               why.c_str());
   return 2;
 }
 
@@ -127,7 +128,7 @@ int main(int argc, char** argv) {
 
   int flags = (o.ipc ? CLONE_NEWIPC : 0) | (o.uts ? CLONE_NEWUTS : 0);
   if (unshare(flags) != 0) {
-    std::cerr << "cria-pinns: " << Errno("unshare") << "\n";
+    std::fprintf(stderr, "cria-pinns: %s\n", Errno("unshare").c_str());
     return 1;
   }
   std::vector<std::string> pinned;
@@ -142,6 +143,6 @@ int main(int argc, char** argv) {
     umount2(target.c_str(), MNT_DETACH);
     unlink(target.c_str());
   }
-  std::cerr << "cria-pinns: " << error << "\n";
+  std::fprintf(stderr, "cria-pinns: %s\n", error.c_str());
   return 1;
 }

@@ -289,7 +289,9 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   }
   record.cgroups_path = generated.spec.linux.cgroups_path;
   CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
-  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600), what);
+  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600,
+                                                records::Durability::kUntilReboot),
+                       what);
   record.state = ContainerState::kCreated;
   CRIA_RETURN_IF_ERROR(Persist(record), what);
   undo.Commit();

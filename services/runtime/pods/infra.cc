@@ -58,7 +58,9 @@ Status InfraRunner::Start(PodRecord& pod) {
   CRIA_ASSIGN_OR_RETURN(spec::GeneratedPauseSpec generated,
                         spec::GeneratePauseSpec(pod.config, prepared, options_.host), what);
   CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
-  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(bundle + "/config.json", json, 0600), what);
+  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(bundle + "/config.json", json, 0600,
+                                                records::Durability::kUntilReboot),
+                       what);
 
   oci::RuntimeCli cli(runtime->second, RootFor(pod.runtime_handler));
   fs::create_directories(cli.root(), ec);

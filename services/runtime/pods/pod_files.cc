@@ -11,6 +11,12 @@
 #include "libs/records/atomic_file.h"
 
 namespace cria::runtime::pods {
+namespace {
+
+// The pod's files live in its run dir, gone at reboot like the pod itself.
+constexpr records::Durability kRunDir = records::Durability::kUntilReboot;
+
+}  // namespace
 
 PodFiles PodFilesIn(const std::string& dir) {
   return {dir + "/hostname", dir + "/hosts", dir + "/resolv.conf", dir + "/shm"};
@@ -24,13 +30,14 @@ Status WritePodFiles(const std::string& dir, const ::runtime::v1::PodSandboxConf
                      const std::vector<std::string>& ips) {
   PodFiles files = PodFilesIn(dir);
   const std::string hostname = PodHostname(config);
-  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(files.hostname, hostname + "\n", 0644), "");
+  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(files.hostname, hostname + "\n", 0644, kRunDir),
+                       "");
   std::string hosts =
       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
       "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
       "ff02::2\tip6-allrouters\n";
   for (const std::string& ip : ips) hosts += ip + "\t" + hostname + "\n";
-  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(files.hosts, hosts, 0644), "");
+  CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(files.hosts, hosts, 0644, kRunDir), "");
   std::string resolv;
   const auto& dns = config.dns_config();
   if (dns.servers_size() + dns.searches_size() + dns.options_size() == 0) {
@@ -51,7 +58,7 @@ Status WritePodFiles(const std::string& dir, const ::runtime::v1::PodSandboxConf
       resolv += "\n";
     }
   }
-  return records::WriteFileAtomic(files.resolv_conf, resolv, 0644);
+  return records::WriteFileAtomic(files.resolv_conf, resolv, 0644, kRunDir);
 }
 
 Status MountShm(const std::string& dir) {

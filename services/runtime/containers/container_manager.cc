@@ -18,6 +18,7 @@
 #include "libs/records/small_file.h"
 #include "libs/undo/undo_stack.h"
 #include "rapidjson/document.h"
+#include "services/runtime/containers/exit_check.h"
 #include "services/runtime/containers/selinux_relabel.h"
 #include "services/runtime/containers/signals.h"
 #include "services/runtime/oci/conmon.h"
@@ -34,30 +35,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-int64_t MtimeUnixNano(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return UnixNanosNow();
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-}
-
-// Whether the container's memory cgroup saw an OOM kill (cgroup v1 memory.oom_control or
-// v2 memory.events). Read before the runtime deletes the cgroup.
-bool OomKilled(const std::string& cgroups_path) {
-  if (cgroups_path.empty()) return false;
-  std::string rel = cgroups_path;
-  if (rel.find(':') != std::string::npos) return false;  // systemd slices: not read here
-  for (const std::string& file : {"/sys/fs/cgroup/memory" + rel + "/memory.oom_control",
-                                  "/sys/fs/cgroup" + rel + "/memory.events"}) {
-    std::ifstream in(file);
-    std::string key;
-    long value = 0;
-    while (in >> key >> value) {
-      if (key == "oom_kill" && value > 0) return true;
-    }
-  }
-  return false;
-}
-
 // The container's OCI config.json, as written at create.
 Result<std::string> ReadConfigJson(const ContainerRecord& record) {
   const std::string path = record.bundle + "/config.json";
@@ -67,8 +44,6 @@ Result<std::string> ReadConfigJson(const ContainerRecord& record) {
   text << in.rdbuf();
   return text.str();
 }
-
-bool Gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
 
 // Whether the host mounts of bind sources allow the propagation their CRI mounts ask for.
 // runc does not check: an rshared bind of a source on a private mount is accepted and
@@ -165,30 +140,11 @@ Status ContainerManager::Persist(const ContainerRecord& record) {
 }
 
 void ContainerManager::Refresh(ContainerRecord& r) {
-  if (r.state != ContainerState::kRunning && r.state != ContainerState::kUnknown) return;
-  Result<int> code = oci::ReadExitCode(ExitDir(), r.id);
-  if (!code.ok()) {
-    // No exit file: running, or exited a moment ago (conmon writes the file after it has
-    // reaped the process). Lost only when conmon is gone too and the file is still not
-    // there; conmon's pid, not the container's, tells.
-    const pid_t conmon = oci::ReadPidFile(r.bundle + "/conmon.pid");
-    if (!Gone(conmon > 0 ? conmon : r.pid)) return;
-    code = oci::ReadExitCode(ExitDir(), r.id);
-    if (!code.ok()) {
-      r.state = ContainerState::kUnknown;
-      r.reason = "Unknown";
-      r.message = "the container's process and its conmon are gone without an exit code";
-      return;
-    }
-  }
-  r.state = ContainerState::kExited;
-  r.exit_code = *code;
-  // File times come from the kernel's coarse clock, which may lag the one started_at was
-  // read from by a tick: never report an exit before the start.
-  r.finished_unix_nano = std::max(MtimeUnixNano(ExitDir() + "/" + r.id), r.started_unix_nano);
-  bool oom = OomKilled(r.cgroups_path);
-  r.reason = oom ? "OOMKilled" : (*code == 0 ? "Completed" : "Error");
-  r.pid = 0;
+  if (MayHaveExited(r)) Update(r, CheckExit(ExitDir(), r));
+}
+
+void ContainerManager::Update(ContainerRecord& r, const ExitCheck& check) {
+  if (!MayHaveExited(r) || !ApplyExit(check, r)) return;
   // The runtime's state of the stopped container (and its empty cgroup) goes at
   // RemoveContainer, as with CRI-O: not here, under mu_, where every List would wait for
   // a `<runtime> delete` and every stop would too.
@@ -300,21 +256,48 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
 }
 
 Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
+  ContainerRecord record;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = containers_.find(id);
+    if (it == containers_.end()) {
+      return Status(StatusCode::kNotFound, "container " + id + " not found");
+    }
+    record = it->second;
+  }
+  if (!MayHaveExited(record)) return record;
+  const ExitCheck check = CheckExit(ExitDir(), record);
+  if (check.outcome == ExitCheck::Outcome::kRunning) return record;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = containers_.find(id);
-  if (it == containers_.end()) {
+  if (it == containers_.end())
     return Status(StatusCode::kNotFound, "container " + id + " not found");
-  }
-  Refresh(it->second);
+  Update(it->second, check);
   return it->second;
 }
 
 std::vector<ContainerRecord> ContainerManager::List() {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<ContainerRecord> out;
-  for (auto& [id, record] : containers_) {
-    Refresh(record);
-    out.push_back(record);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    out.reserve(containers_.size());
+    for (const auto& [id, record] : containers_) out.push_back(record);
+  }
+  // The exit files are read with mu_ released: a list of many running containers does not
+  // hold up the other container calls. Only what changed is applied, under mu_ again.
+  std::vector<std::pair<size_t, ExitCheck>> exits;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!MayHaveExited(out[i])) continue;
+    ExitCheck check = CheckExit(ExitDir(), out[i]);
+    if (check.outcome != ExitCheck::Outcome::kRunning) exits.emplace_back(i, check);
+  }
+  if (exits.empty()) return out;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [i, check] : exits) {
+    auto it = containers_.find(out[i].id);
+    if (it == containers_.end()) continue;  // removed meanwhile: listed as it was
+    Update(it->second, check);
+    out[i] = it->second;
   }
   return out;
 }
@@ -363,6 +346,7 @@ Status ContainerManager::Start(const std::string& id) {
   }
   record.state = ContainerState::kRunning;
   record.pid = created->container_pid;
+  record.conmon_pid = created->conmon_pid;
   record.started_unix_nano = started_at;
   CRIA_RETURN_IF_ERROR(Persist(record), "StartContainer");
   log::Info("container started", {{"container", id}, {"pid", record.pid}});

@@ -3,8 +3,8 @@
 // (services/runtime/spec) into a bundle and records the container CREATED. StartContainer
 // creates it under conmon with the pod's OCI runtime and starts it; when that fails the
 // container is EXITED with reason StartError (as containerd reports it). Exits are read
-// from conmon's exit files whenever a container is looked at, so a restart of
-// cria-runtime loses none: the exit code is the real one.
+// from conmon's exit files whenever a container is looked at (containers/exit_check.h), so
+// a restart of cria-runtime loses none: the exit code is the real one.
 #pragma once
 
 #include <map>
@@ -19,6 +19,7 @@
 #include "services/runtime/cgroups/cgroup_driver.h"
 #include "services/runtime/clients/image_storage_client.h"
 #include "services/runtime/containers/container_record.h"
+#include "services/runtime/containers/exit_check.h"
 #include "services/runtime/oci/exit_watcher.h"
 #include "services/runtime/oci/runtime_cli.h"
 #include "services/runtime/pods/pod_manager.h"
@@ -85,8 +86,10 @@ class ContainerManager {
 
  private:
   Status Persist(const ContainerRecord& record);
-  // Reads the exit file of a running container; EXITED once it is there.
+  // With mu_ held: reads the exit file of a running container; EXITED once it is there.
   void Refresh(ContainerRecord& record);
+  // With mu_ held: applies what CheckExit found, and persists an exit.
+  void Update(ContainerRecord& record, const ExitCheck& check);
   const std::string& ExitDir() const { return exits_.dir(); }
   // Recovery (recovery.cc), at start with mu_ held: a CREATED record whose start was cut
   // short between conmon's create and the record of the start.

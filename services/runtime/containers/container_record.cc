@@ -62,6 +62,7 @@ rapidjson::Document ToJson(const ContainerRecord& r) {
       .String("reason", r.reason)
       .String("message", r.message)
       .Int64("pid", r.pid)
+      .Int64("conmon_pid", r.conmon_pid)
       .String("bundle", r.bundle)
       .String("log_path", r.log_path)
       .String("rootfs", r.rootfs)
@@ -97,8 +98,11 @@ Result<ContainerRecord> ContainerFromJson(const rapidjson::Value& json) {
   CRIA_RETURN_IF_ERROR(in.Int64("finished_unix_nano", &r.finished_unix_nano), "");
   CRIA_RETURN_IF_ERROR(in.Int64("exit_code", &exit_code), "");
   CRIA_RETURN_IF_ERROR(in.Int64("pid", &pid), "");
+  int conmon_pid = 0;
+  CRIA_RETURN_IF_ERROR(in.OptionalInt("conmon_pid", &conmon_pid), "");
   r.exit_code = static_cast<int>(exit_code);
   r.pid = static_cast<pid_t>(pid);
+  r.conmon_pid = conmon_pid;
   if (!google::protobuf::util::JsonStringToMessage(config, &r.config).ok()) {
     return in.Bad("config");
   }

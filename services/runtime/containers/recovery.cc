@@ -34,6 +34,7 @@ void ContainerManager::RecoverInterruptedStart(ContainerRecord& record) {
   if (state->status == "running" && state->pid > 0) {
     record.state = ContainerState::kRunning;
     record.pid = state->pid;
+    record.conmon_pid = oci::ReadPidFile(record.bundle + "/conmon.pid");
     record.started_unix_nano = UnixNanosNow();
     log::Info("container start finished after a restart", {{"container", record.id}});
   } else {

@@ -1,0 +1,148 @@
+// CheckExit reads real files and asks the kernel about real processes: a child that is
+// alive, and one that has been reaped (its pid then names no process).
+#include "services/runtime/containers/exit_check.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "libs/testing/temp_dir.h"
+
+namespace cria::runtime::containers {
+namespace {
+
+namespace fs = std::filesystem;
+using Outcome = ExitCheck::Outcome;
+
+void Put(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+// A child that sleeps until killed; Reap ends it, after which its pid is gone.
+struct Child {
+  pid_t pid = 0;
+  Child() {
+    pid = ::fork();
+    if (pid == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+    REQUIRE(pid > 0);
+  }
+  void Reap() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  ~Child() { Reap(); }
+};
+
+struct Fixture {
+  cria::testing::TempDir tmp{"cria-exit-check-"};
+  std::string exits = tmp.path() + "/exits";
+  ContainerRecord record;
+  Fixture() {
+    fs::create_directories(exits);
+    record.id = "c1";
+    record.state = ContainerState::kRunning;
+    record.bundle = tmp.path() + "/bundle";
+    fs::create_directories(record.bundle);
+    record.pid = 12345;
+    record.started_unix_nano = 1000;
+  }
+};
+
+TEST_CASE("a running container: no exit file and its conmon alive") {
+  Fixture f;
+  Child conmon;
+  f.record.conmon_pid = conmon.pid;
+  ExitCheck check = CheckExit(f.exits, f.record);
+  CHECK(check.outcome == Outcome::kRunning);
+  ContainerRecord before = f.record;
+  CHECK_FALSE(ApplyExit(check, f.record));
+  CHECK(f.record.state == ContainerState::kRunning);
+  CHECK(f.record.pid == before.pid);
+}
+
+TEST_CASE("an exit file makes the container EXITED with its code, time and reason") {
+  Fixture f;
+  Child conmon;
+  f.record.conmon_pid = conmon.pid;
+  Put(f.exits + "/c1", "3");
+  struct stat st {};
+  REQUIRE(::stat((f.exits + "/c1").c_str(), &st) == 0);
+  ExitCheck check = CheckExit(f.exits, f.record);
+  REQUIRE(check.outcome == Outcome::kExited);
+  CHECK(check.exit_code == 3);
+  CHECK(check.finished_unix_nano == st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+  CHECK_FALSE(check.oom_killed);  // no cgroup to read
+
+  REQUIRE(ApplyExit(check, f.record));
+  CHECK(f.record.state == ContainerState::kExited);
+  CHECK(f.record.exit_code == 3);
+  CHECK(f.record.reason == "Error");
+  CHECK(f.record.pid == 0);
+  CHECK(f.record.finished_unix_nano == check.finished_unix_nano);
+
+  SECTION("code 0 is Completed, an OOM kill OOMKilled") {
+    ContainerRecord r;
+    r.state = ContainerState::kRunning;
+    ExitCheck ok{Outcome::kExited, 0, 5000, false};
+    REQUIRE(ApplyExit(ok, r));
+    CHECK(r.reason == "Completed");
+    ContainerRecord o;
+    o.state = ContainerState::kRunning;
+    ExitCheck oom{Outcome::kExited, 137, 5000, true};
+    REQUIRE(ApplyExit(oom, o));
+    CHECK(o.reason == "OOMKilled");
+    CHECK(o.exit_code == 137);
+  }
+  SECTION("an exit is never reported before the start (coarse file times)") {
+    ContainerRecord r;
+    r.state = ContainerState::kRunning;
+    r.started_unix_nano = 9000;
+    REQUIRE(ApplyExit(ExitCheck{Outcome::kExited, 1, 8000, false}, r));
+    CHECK(r.finished_unix_nano == 9000);
+  }
+}
+
+TEST_CASE("conmon gone without an exit file: UNKNOWN, not persisted") {
+  Fixture f;
+  Child conmon;
+  f.record.conmon_pid = conmon.pid;
+  conmon.Reap();
+  ExitCheck check = CheckExit(f.exits, f.record);
+  REQUIRE(check.outcome == Outcome::kLost);
+  CHECK_FALSE(ApplyExit(check, f.record));
+  CHECK(f.record.state == ContainerState::kUnknown);
+  CHECK(f.record.reason == "Unknown");
+  CHECK_FALSE(f.record.message.empty());
+}
+
+TEST_CASE("a record without conmon's pid reads it from the bundle's pid file") {
+  Fixture f;
+  Child conmon;
+  f.record.conmon_pid = 0;  // a record written before the pid was kept
+  Put(f.record.bundle + "/conmon.pid", std::to_string(conmon.pid));
+  CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kRunning);
+  conmon.Reap();
+  CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kLost);
+  // conmon wrote the file just before it went: the exit, not a loss.
+  Put(f.exits + "/c1", "0");
+  CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kExited);
+}
+
+TEST_CASE("only RUNNING and UNKNOWN containers may have exited by themselves") {
+  ContainerRecord r;
+  for (auto [state, may] :
+       {std::pair{ContainerState::kCreated, false}, std::pair{ContainerState::kRunning, true},
+        std::pair{ContainerState::kExited, false}, std::pair{ContainerState::kUnknown, true}}) {
+    r.state = state;
+    CHECK(MayHaveExited(r) == may);
+  }
+}
+
+}  // namespace
+}  // namespace cria::runtime::containers

@@ -97,7 +97,11 @@ void PodManager::Recover() {
 }
 
 Status PodManager::Persist(const PodRecord& record) {
+  // Written with mu_ released: its fsyncs (~1 ms on a disk) would hold up every pod call,
+  // and concurrent RunPodSandbox calls would queue behind each other's. Calls that change a
+  // pod hold its lock in locks_, so no two write one record at once.
   CRIA_RETURN_IF_ERROR(records_.Write(record.id, ToJson(record)), "record pod " + record.id);
+  std::lock_guard<std::mutex> lock(mu_);
   pods_[record.id] = record;
   return OkStatus();
 }
@@ -202,10 +206,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     undo.Push("remove the infra process", [this, &record] { return infra_->Remove(record); });
   }
   record.state = PodState::kReady;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    CRIA_RETURN_IF_ERROR(Persist(record), what);
-  }
+  CRIA_RETURN_IF_ERROR(Persist(record), what);
   undo.Commit();
   log::Info("pod ready", {{"pod", record.id}, {"name", name}});
   return record.id;
@@ -251,7 +252,6 @@ Status PodManager::Stop(const std::string& id) {
   std::lock_guard<std::mutex> pod_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(PodRecord record, Get(id), "StopPodSandbox");
   CRIA_RETURN_IF_ERROR(TearDown(record, false), "StopPodSandbox");
-  std::lock_guard<std::mutex> lock(mu_);
   return Persist(record);
 }
 
@@ -271,7 +271,6 @@ Status PodManager::UpdateResources(const std::string& id,
   if (infra_ != nullptr && resources != nullptr) {
     CRIA_RETURN_IF_ERROR(infra_->Update(record, *resources), "UpdatePodSandboxResources");
   }
-  std::lock_guard<std::mutex> lock(mu_);
   return Annotate(Persist(record), "UpdatePodSandboxResources");
 }
 

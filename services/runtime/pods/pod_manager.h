@@ -63,7 +63,7 @@ class PodManager {
   std::vector<PodRecord> List() const;
 
  private:
-  Status Persist(const PodRecord& record);          // mu_ held
+  Status Persist(const PodRecord& record);          // pod lock (locks_) held, not mu_
   Status TearDown(PodRecord& record, bool remove);  // the pod's lock held
 
   PodManagerOptions options_;

@@ -20,8 +20,21 @@ namespace cri = ::runtime::v1;
 namespace it = image::testing;
 using namespace std::chrono_literals;
 
+using Runtime = cri::RuntimeService::Stub;
+
 std::chrono::system_clock::time_point In(std::chrono::seconds seconds) {
   return std::chrono::system_clock::now() + seconds;
+}
+
+// `(stub.*method)(request, response)` with a deadline `timeout` from now.
+template <typename Stub, typename Request, typename Response>
+grpc::Status Call(Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, Response* response,
+                  std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(timeout));
+  return (stub.*method)(&ctx, request, response);
 }
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.
@@ -128,9 +141,7 @@ CriCluster::CriCluster(CriClusterOptions options)
   cri::PullImageRequest pull;
   pull.mutable_image()->set_image(registry_.address() + "/cria/busybox:1");
   cri::PullImageResponse pulled;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(120s));
-  grpc::Status s = images_->PullImage(&ctx, pull, &pulled);
+  grpc::Status s = Call(*images_, &cri::ImageService::Stub::PullImage, pull, &pulled, 120s);
   INFO(s.error_message());
   REQUIRE(s.ok());
   image_ref_ = pulled.image_ref();
@@ -165,9 +176,7 @@ grpc::Status CriCluster::RunPod(const std::string& name, const PodEdit& edit, st
       cri::CONTAINER);
   if (edit) edit(*config);
   cri::RunPodSandboxResponse ran;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(60s));
-  grpc::Status s = runtime_->RunPodSandbox(&ctx, run, &ran);
+  grpc::Status s = Call(*runtime_, &Runtime::RunPodSandbox, run, &ran);
   if (s.ok()) pods_[ran.pod_sandbox_id()] = run.config();
   if (id) *id = ran.pod_sandbox_id();
   return s;
@@ -185,9 +194,7 @@ grpc::Status CriCluster::RemovePod(const std::string& pod_id) {
   cri::RemovePodSandboxRequest rm;
   rm.set_pod_sandbox_id(pod_id);
   cri::RemovePodSandboxResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(60s));
-  grpc::Status s = runtime_->RemovePodSandbox(&ctx, rm, &resp);
+  grpc::Status s = Call(*runtime_, &Runtime::RemovePodSandbox, rm, &resp);
   if (s.ok()) pods_.erase(pod_id);
   return s;
 }
@@ -230,9 +237,7 @@ grpc::Status CriCluster::Create(const std::string& pod_id, const std::string& na
   auto pod = pods_.find(pod_id);
   if (pod != pods_.end()) *req.mutable_sandbox_config() = pod->second;
   cri::CreateContainerResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(60s));
-  grpc::Status s = runtime_->CreateContainer(&ctx, req, &resp);
+  grpc::Status s = Call(*runtime_, &Runtime::CreateContainer, req, &resp);
   if (id) *id = resp.container_id();
   return s;
 }
@@ -241,9 +246,7 @@ grpc::Status CriCluster::Start(const std::string& id) {
   cri::StartContainerRequest req;
   req.set_container_id(id);
   cri::StartContainerResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(60s));
-  return runtime_->StartContainer(&ctx, req, &resp);
+  return Call(*runtime_, &Runtime::StartContainer, req, &resp);
 }
 
 std::string CriCluster::Run(const std::string& pod_id, const std::string& name,
@@ -263,18 +266,14 @@ grpc::Status CriCluster::Stop(const std::string& id, int64_t timeout) {
   req.set_container_id(id);
   req.set_timeout(timeout);
   cri::StopContainerResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(std::chrono::seconds(timeout + 60)));
-  return runtime_->StopContainer(&ctx, req, &resp);
+  return Call(*runtime_, &Runtime::StopContainer, req, &resp, std::chrono::seconds(timeout + 60));
 }
 
 grpc::Status CriCluster::Remove(const std::string& id) {
   cri::RemoveContainerRequest req;
   req.set_container_id(id);
   cri::RemoveContainerResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(60s));
-  return runtime_->RemoveContainer(&ctx, req, &resp);
+  return Call(*runtime_, &Runtime::RemoveContainer, req, &resp);
 }
 
 cri::ContainerStatus CriCluster::Status(const std::string& id, std::string* info) {
@@ -282,9 +281,7 @@ cri::ContainerStatus CriCluster::Status(const std::string& id, std::string* info
   req.set_container_id(id);
   req.set_verbose(info != nullptr);
   cri::ContainerStatusResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(30s));
-  grpc::Status s = runtime_->ContainerStatus(&ctx, req, &resp);
+  grpc::Status s = Call(*runtime_, &Runtime::ContainerStatus, req, &resp, 30s);
   INFO(s.error_message());
   REQUIRE(s.ok());
   if (info) *info = resp.info().at("info");
@@ -309,9 +306,7 @@ cri::ExecSyncResponse CriCluster::Exec(const std::string& id, const std::vector<
   for (const auto& c : cmd) req.add_cmd(c);
   req.set_timeout(timeout);
   cri::ExecSyncResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(std::chrono::seconds(timeout + 60)));
-  *status = runtime_->ExecSync(&ctx, req, &resp);
+  *status = Call(*runtime_, &Runtime::ExecSync, req, &resp, std::chrono::seconds(timeout + 60));
   return resp;
 }
 
@@ -321,26 +316,20 @@ grpc::Status CriCluster::Update(const std::string& id,
   req.set_container_id(id);
   *req.mutable_linux() = resources;
   cri::UpdateContainerResourcesResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(60s));
-  return runtime_->UpdateContainerResources(&ctx, req, &resp);
+  return Call(*runtime_, &Runtime::UpdateContainerResources, req, &resp);
 }
 
 grpc::Status CriCluster::ReopenLog(const std::string& id) {
   cri::ReopenContainerLogRequest req;
   req.set_container_id(id);
   cri::ReopenContainerLogResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(30s));
-  return runtime_->ReopenContainerLog(&ctx, req, &resp);
+  return Call(*runtime_, &Runtime::ReopenContainerLog, req, &resp, 30s);
 }
 
 std::vector<cri::Container> CriCluster::List() {
   cri::ListContainersRequest req;
   cri::ListContainersResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(30s));
-  grpc::Status s = runtime_->ListContainers(&ctx, req, &resp);
+  grpc::Status s = Call(*runtime_, &Runtime::ListContainers, req, &resp, 30s);
   INFO(s.error_message());
   REQUIRE(s.ok());
   return {resp.containers().begin(), resp.containers().end()};

@@ -1,10 +1,8 @@
 #include "services/runtime/containers/container_manager.h"
 
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -274,8 +272,9 @@ Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
   if (check.outcome == ExitCheck::Outcome::kRunning) return record;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = containers_.find(id);
-  if (it == containers_.end())
+  if (it == containers_.end()) {
     return Status(StatusCode::kNotFound, "container " + id + " not found");
+  }
   Update(it->second, check);
   return it->second;
 }

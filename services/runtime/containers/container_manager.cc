@@ -5,8 +5,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "libs/clock/unix_time.h"
@@ -33,14 +31,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// The container's OCI config.json, as written at create.
+// The container's OCI config.json, as written at create (a spec is tens of KiB).
 Result<std::string> ReadConfigJson(const ContainerRecord& record) {
-  const std::string path = record.bundle + "/config.json";
-  std::ifstream in(path);
-  if (!in) return ErrnoStatus(errno, "read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return records::ReadSmallFile(record.bundle + "/config.json", 16 << 20);
 }
 
 // Whether the host mounts of bind sources allow the propagation their CRI mounts ask for.

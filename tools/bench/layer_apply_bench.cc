@@ -30,6 +30,7 @@
 #include "libs/process/process.h"
 #include "services/storage/layers/apply.h"
 #include "tools/bench/report.h"
+#include "tools/bench/rng.h"
 #include "tools/bench/stats.h"
 
 namespace {
@@ -38,31 +39,9 @@ using Clock = cria::bench::Clock;
 namespace layers = cria::storage::layers;
 
 using cria::bench::Ms;
+using cria::bench::Rng;
 using cria::bench::Stats;
 using cria::bench::Summarize;
-
-// Deterministic, fast pseudo-random bytes (splitmix64).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [lo, hi].
-  uint64_t Range(uint64_t lo, uint64_t hi) { return lo + Next() % (hi - lo + 1); }
-  // Log-uniform in [lo, hi]: many small values, few large ones, as file sizes are.
-  uint64_t LogRange(uint64_t lo, uint64_t hi) {
-    double u = static_cast<double>(Next() >> 11) / static_cast<double>(1ULL << 53);
-    return static_cast<uint64_t>(static_cast<double>(lo) *
-                                 std::pow(static_cast<double>(hi) / lo, u));
-  }
-
- private:
-  uint64_t state_;
-};
 
 const char* const kWords[] = {
     "the",      "config",  "library", "usr",      "share",     "locale",  "error",   "value",

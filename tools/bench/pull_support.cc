@@ -12,32 +12,11 @@
 #include "libs/process/process.h"
 #include "libs/rpc/client.h"
 #include "services/image/testing/image_push.h"
+#include "tools/bench/rng.h"
 #include "tools/bench/stats.h"
 
 namespace cria::bench {
 namespace {
-
-// splitmix64: the layout of the layers (which sizes, which dirs), deterministic per seed.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t Range(uint64_t lo, uint64_t hi) { return lo + Next() % (hi - lo + 1); }
-  // Log-uniform in [lo, hi]: many small values, few large ones, as file sizes are.
-  uint64_t LogRange(uint64_t lo, uint64_t hi) {
-    double u = static_cast<double>(Next() >> 11) / static_cast<double>(1ULL << 53);
-    return static_cast<uint64_t>(static_cast<double>(lo) *
-                                 std::pow(static_cast<double>(hi) / static_cast<double>(lo), u));
-  }
-
- private:
-  uint64_t state_;
-};
 
 Status FromGrpc(const grpc::Status& s, const std::string& what) {
   if (s.ok()) return OkStatus();

@@ -1,24 +1,16 @@
 #include "tools/criactl/output/container_table.h"
 
-#include <map>
 
 #include "tools/criactl/client/list_filter.h"
 #include "tools/criactl/output/human_time.h"
 #include "tools/criactl/output/image_table.h"
+#include "tools/criactl/output/label_lines.h"
 #include "tools/criactl/output/tab_table.h"
 
 namespace cria::criactl {
 namespace {
 
 namespace cri = ::runtime::v1;
-
-void AppendMap(const char* title, const google::protobuf::Map<std::string, std::string>& map,
-               std::string& out) {
-  if (map.empty()) return;
-  out += std::string(title) + ":\n";
-  std::map<std::string, std::string> sorted(map.begin(), map.end());
-  for (const auto& [k, v] : sorted) out += "\t" + k + " -> " + v + "\n";
-}
 
 bool IsHex(std::string_view s) {
   return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -94,8 +86,8 @@ std::string ContainersVerbose(const std::vector<cri::Container>& containers,
     out += "State: " + ContainerStateName(c.state()) + "\n";
     if (c.has_image()) out += "Image: " + c.image().image() + "\n";
     out += "Created: " + CreatedAgo(c.created_at(), now_unix_nano) + "\n";
-    AppendMap("Labels", c.labels(), out);
-    AppendMap("Annotations", c.annotations(), out);
+    AppendLabelLines("Labels", c.labels(), out);
+    AppendLabelLines("Annotations", c.annotations(), out);
     out += "\n";
   }
   return out;

@@ -1,23 +1,15 @@
 #include "tools/criactl/output/pod_table.h"
 
-#include <map>
 
 #include "tools/criactl/output/human_time.h"
 #include "tools/criactl/output/image_table.h"
+#include "tools/criactl/output/label_lines.h"
 #include "tools/criactl/output/tab_table.h"
 
 namespace cria::criactl {
 namespace {
 
 namespace cri = ::runtime::v1;
-
-void AppendMap(const char* title, const google::protobuf::Map<std::string, std::string>& map,
-               std::string& out) {
-  if (map.empty()) return;
-  out += std::string(title) + ":\n";
-  std::map<std::string, std::string> sorted(map.begin(), map.end());
-  for (const auto& [k, v] : sorted) out += "\t" + k + " -> " + v + "\n";
-}
 
 }  // namespace
 
@@ -68,8 +60,8 @@ std::string PodsVerbose(const std::vector<cri::PodSandbox>& pods) {
     }
     out += "Status: " + PodStateName(pod.state()) + "\n";
     out += "Created: " + FormatGoTimeString(LocalTime(pod.created_at())) + "\n";
-    AppendMap("Labels", pod.labels(), out);
-    AppendMap("Annotations", pod.annotations(), out);
+    AppendLabelLines("Labels", pod.labels(), out);
+    AppendLabelLines("Annotations", pod.annotations(), out);
     out += "Runtime: " + PodRuntimeHandler(pod) + "\n\n";
   }
   return out;

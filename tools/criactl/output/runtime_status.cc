@@ -8,6 +8,7 @@
 
 #include "tools/criactl/output/format.h"
 #include "tools/criactl/output/human_time.h"
+#include "tools/criactl/output/label_lines.h"
 
 namespace cria::criactl {
 namespace {
@@ -43,14 +44,6 @@ std::string StatusJson(const google::protobuf::Message& message,
 }
 
 std::string Rfc3339(int64_t unix_nano) { return FormatRfc3339Nano(LocalTime(unix_nano)); }
-
-void AppendMap(const char* title, const google::protobuf::Map<std::string, std::string>& map,
-               std::string& out) {
-  if (map.empty()) return;
-  out += std::string(title) + ":\n";
-  std::map<std::string, std::string> sorted(map.begin(), map.end());
-  for (const auto& [k, v] : sorted) out += "\t" + k + " -> " + v + "\n";
-}
 
 }  // namespace
 
@@ -99,8 +92,8 @@ std::string PodStatusTable(const cri::PodSandboxStatusResponse& response, bool v
     out += "IP Addresses: " + s.network().ip() + "\n";
     for (const auto& ip : s.network().additional_ips()) out += "Additional IP: " + ip.ip() + "\n";
   }
-  AppendMap("Labels", s.labels(), out);
-  AppendMap("Annotations", s.annotations(), out);
+  AppendLabelLines("Labels", s.labels(), out);
+  AppendLabelLines("Annotations", s.annotations(), out);
   if (verbose) out += "Info: " + GoMapString(response.info()) + "\n";
   return out;
 }
@@ -126,8 +119,8 @@ std::string ContainerStatusTable(const cri::ContainerStatusResponse& response, b
     }
     out += "Exit Code: " + std::to_string(s.exit_code()) + "\n";
   }
-  AppendMap("Labels", s.labels(), out);
-  AppendMap("Annotations", s.annotations(), out);
+  AppendLabelLines("Labels", s.labels(), out);
+  AppendLabelLines("Annotations", s.annotations(), out);
   if (verbose) out += "Info: " + GoMapString(response.info()) + "\n";
   return out;
 }

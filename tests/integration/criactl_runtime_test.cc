@@ -55,16 +55,7 @@ struct Node {
 
   Node() {
     REQUIRE(registry.started());
-    std::ofstream(stack.CniConfigDir() + "/10-test.conflist")
-        << R"({"cniVersion": "1.0.0", "name": "criactlnet", "plugins": [
-             {"type": "bridge", "bridge": ")"
-        << BridgeName() << R"(", "ipam": {"type": "host-local", "dataDir": ")" << stack.root()
-        << R"(/ipam", "ranges": [[{"subnet": ")" << Subnet() << R"("}]]}},
-             {"type": "loopback"}]})";
-    stack.WriteConfig("network:\n  cni_config_dirs: [\"" + stack.CniConfigDir() +
-                      "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
-                      "runtime:\n  pinns_path: \"" +
-                      BinaryPath("cria-pinns") + "\"\n");
+    stack.WritePodNetworkConfig("criactlnet", BridgeName(), Subnet());
     stack.StartAll();
     it::ImageSpec spec;
     spec.layers = {it::BusyboxLayer()};

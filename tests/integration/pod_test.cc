@@ -37,17 +37,7 @@ struct Pods {
   std::unique_ptr<cri::RuntimeService::Stub> cri;
 
   Pods() {
-    std::ofstream(stack.CniConfigDir() + "/10-test.conflist")
-        << R"({"cniVersion": "1.0.0", "name": "podnet", "plugins": [
-             {"type": "bridge", "bridge": ")"
-        << BridgeName() << R"(", "ipam": {"type": "host-local", "dataDir": ")" << stack.root()
-        << R"(/ipam", "ranges": [[{"subnet": ")" << Subnet() << R"("}]]}},
-             {"type": "loopback"}]})";
-    stack.WriteConfig("network:\n  cni_config_dirs: [\"" + stack.CniConfigDir() +
-                      "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
-                      "runtime:\n  pinns_path: \"" +
-                      BinaryPath("cria-pinns") + "\"\n  pause_path: \"" + BinaryPath("cria-pause") +
-                      "\"\n");
+    stack.WritePodNetworkConfig("podnet", BridgeName(), Subnet());
     stack.StartAll();
     Connect();
   }

@@ -108,18 +108,9 @@ CriCluster::CriCluster(CriClusterOptions options)
   REQUIRE(registry_.started());
   const std::string subnet =
       options_.subnet_prefix + "." + std::to_string(getpid() % 250) + ".0/24";
-  std::ofstream(stack_.CniConfigDir() + "/10-test.conflist")
-      << R"({"cniVersion": "1.0.0", "name": "ctrnet", "plugins": [
-           {"type": "bridge", "bridge": ")"
-      << BridgeName() << R"(", "ipam": {"type": "host-local", "dataDir": ")" << stack_.root()
-      << R"(/ipam", "ranges": [[{"subnet": ")" << subnet << R"("}]]}},
-           {"type": "loopback"}]})";
-  stack_.WriteConfig("network:\n  cni_config_dirs: [\"" + stack_.CniConfigDir() +
-                     "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
-                     "runtime:\n  pinns_path: \"" +
-                     BinaryPath("cria-pinns") + "\"\n  pause_path: \"" + BinaryPath("cria-pause") +
-                     "\"\n  default_runtime: \"" + TestOciRuntime() + "\"\n" +
-                     options_.runtime_yaml);
+  stack_.WritePodNetworkConfig(
+      "ctrnet", BridgeName(), subnet,
+      "  default_runtime: \"" + TestOciRuntime() + "\"\n" + options_.runtime_yaml);
   stack_.StartAll();
   Connect();
 

@@ -172,6 +172,21 @@ Stack::Stack() {
 
 void Stack::WriteConfig(const std::string& yaml) { std::ofstream(config_file_) << yaml; }
 
+void Stack::WritePodNetworkConfig(const std::string& network, const std::string& bridge,
+                                  const std::string& subnet, const std::string& runtime_yaml) {
+  std::ofstream(CniConfigDir() + "/10-test.conflist")
+      << R"({"cniVersion": "1.0.0", "name": ")" << network << R"(", "plugins": [
+           {"type": "bridge", "bridge": ")"
+      << bridge << R"(", "ipam": {"type": "host-local", "dataDir": ")" << root_
+      << R"(/ipam", "ranges": [[{"subnet": ")" << subnet << R"("}]]}},
+           {"type": "loopback"}]})";
+  WriteConfig("network:\n  cni_config_dirs: [\"" + CniConfigDir() +
+              "\"]\n  cni_plugin_dirs: [\"/usr/lib/cni\"]\n"
+              "runtime:\n  pinns_path: \"" +
+              BinaryPath("cria-pinns") + "\"\n  pause_path: \"" + BinaryPath("cria-pause") +
+              "\"\n" + runtime_yaml);
+}
+
 Stack::~Stack() {
   for (auto& [name, child] : children_) {
     if (child.Running()) child.Stop(SIGTERM);

@@ -82,6 +82,13 @@ class Stack {
   // the CNI config dir at <root>/net.d (empty) and the plugin dirs at <root>/plugins
   // then /usr/lib/cni.
   void WriteConfig(const std::string& yaml);
+  // What the pod and container tests run on: CNI network `network` (a `bridge` plugin on
+  // bridge `bridge`, host-local IPAM of `subnet` in <root>/ipam, then loopback) written to
+  // <net.d>/10-test.conflist, and a config with the plugins of /usr/lib/cni and the
+  // build's cria-pinns and cria-pause; `runtime_yaml` adds keys ("  key: value\n" lines) to
+  // the runtime section.
+  void WritePodNetworkConfig(const std::string& network, const std::string& bridge,
+                             const std::string& subnet, const std::string& runtime_yaml = "");
   std::string CniConfigDir() const { return root_ + "/net.d"; }
   std::string PluginDir() const { return root_ + "/plugins"; }
 

@@ -29,4 +29,18 @@ class BackendCall {
   std::chrono::steady_clock::time_point started_;
 };
 
+// Everything one unary backend call on behalf of a CRI call needs, kept alive together
+// (in a shared_ptr the backend's callback holds) until that callback has run: the
+// caller's reactor, the backend call, and the request and response.
+template <typename Request, typename Response>
+struct UnaryBackendCall {
+  UnaryBackendCall(grpc::CallbackServerContext* caller, Backend& to,
+                   std::chrono::milliseconds max_wait)
+      : reactor(caller->DefaultReactor()), backend(*caller, to, max_wait) {}
+  grpc::ServerUnaryReactor* reactor;
+  BackendCall backend;
+  Request req;
+  Response resp;
+};
+
 }  // namespace cria::gateway

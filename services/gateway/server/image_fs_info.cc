@@ -27,14 +27,7 @@ CriImageService::CriImageService(const config::Config& config, Backends& backend
 grpc::ServerUnaryReactor* CriImageService::ImageFsInfo(
     grpc::CallbackServerContext* context, const ::runtime::v1::ImageFsInfoRequest*,
     ::runtime::v1::ImageFsInfoResponse* response) {
-  struct Call {
-    Call(grpc::CallbackServerContext* c, Backend& b, std::chrono::milliseconds wait)
-        : reactor(c->DefaultReactor()), backend(*c, b, wait) {}
-    grpc::ServerUnaryReactor* reactor;
-    BackendCall backend;
-    storage::v1::FsInfoRequest req;
-    storage::v1::FsInfoResponse resp;
-  };
+  using Call = UnaryBackendCall<storage::v1::FsInfoRequest, storage::v1::FsInfoResponse>;
   auto call =
       std::make_shared<Call>(context, backends_.storage, config_.gateway.backend_wait_timeout);
   storage_->async()->FsInfo(

@@ -10,14 +10,8 @@ namespace cria::gateway {
 grpc::ServerUnaryReactor* CriService::UpdateRuntimeConfig(
     grpc::CallbackServerContext* context, const ::runtime::v1::UpdateRuntimeConfigRequest* request,
     ::runtime::v1::UpdateRuntimeConfigResponse*) {
-  struct Call {
-    Call(grpc::CallbackServerContext* c, Backend& b, std::chrono::milliseconds wait)
-        : reactor(c->DefaultReactor()), backend(*c, b, wait) {}
-    grpc::ServerUnaryReactor* reactor;
-    BackendCall backend;
-    network::v1::UpdatePodCidrRequest req;
-    network::v1::UpdatePodCidrResponse resp;
-  };
+  using Call =
+      UnaryBackendCall<network::v1::UpdatePodCidrRequest, network::v1::UpdatePodCidrResponse>;
   auto call =
       std::make_shared<Call>(context, backends_.network, config_.gateway.backend_wait_timeout);
   call->req.set_pod_cidr(request->runtime_config().network_config().pod_cidr());

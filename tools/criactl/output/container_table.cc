@@ -1,6 +1,5 @@
 #include "tools/criactl/output/container_table.h"
 
-
 #include "tools/criactl/client/list_filter.h"
 #include "tools/criactl/output/human_time.h"
 #include "tools/criactl/output/image_table.h"

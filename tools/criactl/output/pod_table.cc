@@ -1,6 +1,5 @@
 #include "tools/criactl/output/pod_table.h"
 
-
 #include "tools/criactl/output/human_time.h"
 #include "tools/criactl/output/image_table.h"
 #include "tools/criactl/output/label_lines.h"

@@ -118,7 +118,8 @@ void ContainerManager::Recover() {
     }
     RecoverInterruptedStart(*record);
     Refresh(*record);
-    containers_[record->id] = std::move(*record);
+    const std::string id = record->id;
+    containers_[id] = std::make_shared<const ContainerRecord>(std::move(*record));
   }
   RemoveOrphanBundles();
 }
@@ -129,13 +130,22 @@ Status ContainerManager::Persist(const ContainerRecord& record) {
   // locks_; List and Get write only an exit of a record they saw RUNNING in the map, which
   // is after the write of RUNNING here.
   CRIA_RETURN_IF_ERROR(records_.Write(record.id, ToJson(record)), "record container " + record.id);
+  auto snapshot = std::make_shared<const ContainerRecord>(record);
   std::lock_guard<std::mutex> lock(mu_);
-  containers_[record.id] = record;
+  containers_[record.id] = std::move(snapshot);
   return OkStatus();
 }
 
 void ContainerManager::Refresh(ContainerRecord& r) {
   if (MayHaveExited(r)) Update(r, CheckExit(ExitDir(), r));
+}
+
+void ContainerManager::Update(std::shared_ptr<const ContainerRecord>& slot,
+                              const ExitCheck& check) {
+  if (!MayHaveExited(*slot) || check.outcome == ExitCheck::Outcome::kRunning) return;
+  auto next = std::make_shared<ContainerRecord>(*slot);
+  Update(*next, check);
+  slot = std::move(next);
 }
 
 void ContainerManager::Update(ContainerRecord& r, const ExitCheck& check) {
@@ -251,7 +261,7 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
 }
 
 Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
-  ContainerRecord record;
+  std::shared_ptr<const ContainerRecord> record;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = containers_.find(id);
@@ -260,20 +270,20 @@ Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
     }
     record = it->second;
   }
-  if (!MayHaveExited(record)) return record;
-  const ExitCheck check = CheckExit(ExitDir(), record);
-  if (check.outcome == ExitCheck::Outcome::kRunning) return record;
+  if (!MayHaveExited(*record)) return *record;
+  const ExitCheck check = CheckExit(ExitDir(), *record);
+  if (check.outcome == ExitCheck::Outcome::kRunning) return *record;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = containers_.find(id);
   if (it == containers_.end()) {
     return Status(StatusCode::kNotFound, "container " + id + " not found");
   }
   Update(it->second, check);
-  return it->second;
+  return *it->second;
 }
 
-std::vector<ContainerRecord> ContainerManager::List() {
-  std::vector<ContainerRecord> out;
+std::vector<std::shared_ptr<const ContainerRecord>> ContainerManager::List() {
+  std::vector<std::shared_ptr<const ContainerRecord>> out;
   {
     std::lock_guard<std::mutex> lock(mu_);
     out.reserve(containers_.size());
@@ -283,14 +293,14 @@ std::vector<ContainerRecord> ContainerManager::List() {
   // hold up the other container calls. Only what changed is applied, under mu_ again.
   std::vector<std::pair<size_t, ExitCheck>> exits;
   for (size_t i = 0; i < out.size(); ++i) {
-    if (!MayHaveExited(out[i])) continue;
-    ExitCheck check = CheckExit(ExitDir(), out[i]);
+    if (!MayHaveExited(*out[i])) continue;
+    ExitCheck check = CheckExit(ExitDir(), *out[i]);
     if (check.outcome != ExitCheck::Outcome::kRunning) exits.emplace_back(i, check);
   }
   if (exits.empty()) return out;
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [i, check] : exits) {
-    auto it = containers_.find(out[i].id);
+    auto it = containers_.find(out[i]->id);
     if (it == containers_.end()) continue;  // removed meanwhile: listed as it was
     Update(it->second, check);
     out[i] = it->second;
@@ -408,18 +418,18 @@ Status ContainerManager::Remove(const std::string& id) {
 }
 
 Status ContainerManager::StopPod(const std::string& pod_id) {
-  for (const ContainerRecord& r : List()) {
-    if (r.pod_id == pod_id && r.state == ContainerState::kRunning) {
-      CRIA_RETURN_IF_ERROR(Stop(r.id, 0), "stop the containers of pod " + pod_id);
+  for (const auto& r : List()) {
+    if (r->pod_id == pod_id && r->state == ContainerState::kRunning) {
+      CRIA_RETURN_IF_ERROR(Stop(r->id, 0), "stop the containers of pod " + pod_id);
     }
   }
   return OkStatus();
 }
 
 Status ContainerManager::RemovePod(const std::string& pod_id) {
-  for (const ContainerRecord& r : List()) {
-    if (r.pod_id == pod_id)
-      CRIA_RETURN_IF_ERROR(Remove(r.id), "remove the containers of pod " + pod_id);
+  for (const auto& r : List()) {
+    if (r->pod_id == pod_id)
+      CRIA_RETURN_IF_ERROR(Remove(r->id), "remove the containers of pod " + pod_id);
   }
   return OkStatus();
 }

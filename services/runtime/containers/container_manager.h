@@ -70,7 +70,8 @@ class ContainerManager {
   Status Stop(const std::string& id, int64_t timeout_seconds);
   Status Remove(const std::string& id);
   Result<ContainerRecord> Get(const std::string& id);
-  std::vector<ContainerRecord> List();
+  // Every container, as shared, immutable snapshots: a list copies pointers, not records.
+  std::vector<std::shared_ptr<const ContainerRecord>> List();
 
   Result<ExecResult> ExecSync(const std::string& id, const std::vector<std::string>& cmd,
                               int64_t timeout_seconds);
@@ -90,6 +91,9 @@ class ContainerManager {
   void Refresh(ContainerRecord& record);
   // With mu_ held: applies what CheckExit found, and persists an exit.
   void Update(ContainerRecord& record, const ExitCheck& check);
+  // With mu_ held: the same for the record in `slot`, replaced by a new snapshot if it
+  // changed (snapshots handed out by List stay as they were).
+  void Update(std::shared_ptr<const ContainerRecord>& slot, const ExitCheck& check);
   const std::string& ExitDir() const { return exits_.dir(); }
   // Recovery (recovery.cc), at start with mu_ held: a CREATED record whose start was cut
   // short between conmon's create and the record of the start.
@@ -106,7 +110,8 @@ class ContainerManager {
   records::RecordDir records_;
 
   mutable std::mutex mu_;
-  std::map<std::string, ContainerRecord> containers_;
+  // Copy on write: a record is never changed in place once in the map.
+  std::map<std::string, std::shared_ptr<const ContainerRecord>> containers_;
   ids::NameRegistry names_{"container"};
   ids::KeyedMutex locks_;  // calls on one container run one at a time
 };

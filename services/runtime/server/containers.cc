@@ -134,9 +134,9 @@ grpc::ServerUnaryReactor* RuntimeService::ListContainers(grpc::CallbackServerCon
                                                          cri::ListContainersResponse* response) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request, response] {
-    for (const ContainerRecord& r : containers_.List()) {
-      if (request->has_filter() && !Matches(r, request->filter())) continue;
-      FillContainer(r, response->add_containers());
+    for (const auto& r : containers_.List()) {
+      if (request->has_filter() && !Matches(*r, request->filter())) continue;
+      FillContainer(*r, response->add_containers());
     }
     reactor->Finish(grpc::Status::OK);
   });

@@ -69,7 +69,8 @@ struct ListSamples {
   bool unimplemented = false;
 };
 Status TimeList(std::vector<Fleet>& fleets, int calls, int expected,
-                const std::function<Result<int>(CriClient&)>& list, std::vector<ListSamples>* out) {
+                const std::function<Result<int>(CriClient&)>& list, std::vector<ListSamples>* out,
+                const std::string& what = "containers") {
   out->assign(fleets.size(), {});
   for (int i = -1; i < calls; ++i) {
     for (size_t k = 0; k < fleets.size(); ++k) {
@@ -86,7 +87,7 @@ Status TimeList(std::vector<Fleet>& fleets, int calls, int expected,
       if (*n < expected) {
         return Status(StatusCode::kInternal, std::string(fleets[f].peer ? "containerd" : "cria") +
                                                  " listed " + std::to_string(*n) + " of " +
-                                                 std::to_string(expected) + " containers");
+                                                 std::to_string(expected) + " " + what);
       }
       if (i >= 0) (*out)[f].ms.push_back(ms);
     }
@@ -202,6 +203,17 @@ Status ListsAndMemory(CriBench& bench) {
   }
   if (s.ok()) {
     rows.push_back(ListRow("ListContainerStats, " + running, samples));
+    // The kubelet lists pods as often as containers (each PLEG relist).
+    s = TimeList(
+        fleets, bench.sizes.list_calls, pods,
+        [](CriClient& c) -> Result<int> {
+          CRIA_ASSIGN_OR_RETURN(std::vector<std::string> ids, c.ListPodIds(), "");
+          return static_cast<int>(ids.size());
+        },
+        &samples, "pods");
+  }
+  if (s.ok()) {
+    rows.push_back(ListRow("ListPodSandbox, " + std::to_string(pods) + " pods", samples));
     t0 = Clock::now();
     for (Fleet& fleet : fleets) {
       if (s.ok()) s = CreateMore(stack, fleet, total - pods);

@@ -92,7 +92,8 @@ void PodManager::Recover() {
       record->state = PodState::kNotReady;  // the run dir went with a reboot
     }
     (void)names_.Reserve(record->ReservedName(), record->id, "load the pod records");
-    pods_[record->id] = std::move(*record);
+    const std::string id = record->id;
+    pods_[id] = std::make_shared<const PodRecord>(std::move(*record));
   }
 }
 
@@ -101,8 +102,9 @@ Status PodManager::Persist(const PodRecord& record) {
   // and concurrent RunPodSandbox calls would queue behind each other's. Calls that change a
   // pod hold its lock in locks_, so no two write one record at once.
   CRIA_RETURN_IF_ERROR(records_.Write(record.id, ToJson(record)), "record pod " + record.id);
+  auto snapshot = std::make_shared<const PodRecord>(record);
   std::lock_guard<std::mutex> lock(mu_);
-  pods_[record.id] = record;
+  pods_[record.id] = std::move(snapshot);
   return OkStatus();
 }
 
@@ -216,12 +218,13 @@ Result<PodRecord> PodManager::Get(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = pods_.find(id);
   if (it == pods_.end()) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
-  return it->second;
+  return *it->second;
 }
 
-std::vector<PodRecord> PodManager::List() const {
+std::vector<std::shared_ptr<const PodRecord>> PodManager::List() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<PodRecord> out;
+  std::vector<std::shared_ptr<const PodRecord>> out;
+  out.reserve(pods_.size());
   for (const auto& [id, record] : pods_) out.push_back(record);
   return out;
 }

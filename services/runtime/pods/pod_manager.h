@@ -60,7 +60,8 @@ class PodManager {
                          const ::runtime::v1::LinuxContainerResources* resources);
   // NotFound naming the id.
   Result<PodRecord> Get(const std::string& id) const;
-  std::vector<PodRecord> List() const;
+  // Every pod, as shared, immutable snapshots: a list copies pointers, not records.
+  std::vector<std::shared_ptr<const PodRecord>> List() const;
 
  private:
   Status Persist(const PodRecord& record);          // pod lock (locks_) held, not mu_
@@ -73,7 +74,8 @@ class PodManager {
   std::function<Status(const std::string&)> stop_containers_, remove_containers_;
 
   mutable std::mutex mu_;
-  std::map<std::string, PodRecord> pods_;  // by id
+  // By id. Copy on write: a record is never changed in place once in the map.
+  std::map<std::string, std::shared_ptr<const PodRecord>> pods_;
   ids::NameRegistry names_{"pod"};
   ids::KeyedMutex locks_;  // calls on one pod run one at a time
 };

@@ -116,7 +116,8 @@ grpc::ServerUnaryReactor* RuntimeService::PodSandboxStatus(
 grpc::ServerUnaryReactor* RuntimeService::ListPodSandbox(grpc::CallbackServerContext* context,
                                                          const cri::ListPodSandboxRequest* request,
                                                          cri::ListPodSandboxResponse* response) {
-  for (const pods::PodRecord& r : pods_.List()) {
+  for (const auto& snapshot : pods_.List()) {
+    const pods::PodRecord& r = *snapshot;
     if (request->has_filter() && !Matches(r, request->filter())) continue;
     cri::PodSandbox* pod = response->add_items();
     pod->set_id(r.id);

@@ -137,6 +137,9 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   // dup2 clears O_CLOEXEC on the copies the child keeps.
   posix_spawn_file_actions_adddup2(&actions, sync_write.Get(), 3);
   posix_spawn_file_actions_adddup2(&actions, start_read.Get(), 4);
+  // Nothing else of cria-runtime's: conmon closes only some of what it inherits, and its
+  // monitor would hold the rest (a starter's pipe, say) open for the container's life.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 5);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Its own session-less process group: a signal to cria-runtime's group never reaches it.

@@ -188,6 +188,40 @@ bool Gone(pid_t pid) {
   return ::kill(pid, 0) != 0;
 }
 
+TEST_CASE("conmon inherits none of cria-runtime's other file descriptors") {
+  // Not O_CLOEXEC, as a library or whatever started the daemon may leave one: a monitor
+  // that kept it would hold it open for the container's whole life.
+  int leak[2];
+  REQUIRE(::pipe(leak) == 0);
+  // High, as shells and job runners leave theirs.
+  REQUIRE(::dup2(leak[1], 251) == 251);
+  ::close(leak[1]);
+  leak[1] = 251;
+  struct stat leaked {};
+  REQUIRE(::fstat(leak[0], &leaked) == 0);
+  Bundle bundle({"sleep", "10"});
+  ConmonRequest request = bundle.Request("runc", "ctr-fds");
+  Result<ConmonStarted> started = CreateWithConmon(request);
+  ::close(leak[0]);
+  ::close(leak[1]);
+  INFO(MessageOf(started.status()));
+  REQUIRE(started.ok());
+  std::vector<std::string> kept;
+  std::error_code ec;
+  for (const auto& fd :
+       fs::directory_iterator("/proc/" + std::to_string(started->conmon_pid) + "/fd", ec)) {
+    struct stat st {};
+    if (::stat(fd.path().c_str(), &st) == 0 && st.st_dev == leaked.st_dev &&
+        st.st_ino == leaked.st_ino) {
+      kept.push_back(fd.path().filename());
+    }
+  }
+  CHECK(kept.empty());
+  RuntimeCli cli(request.runtime, request.runtime_root);
+  CHECK(cli.Delete(request.container_id, true).ok());
+  CHECK(Gone(started->conmon_pid));
+}
+
 TEST_CASE("a command that does not exist: the create fails with the runtime's error") {
   // With cgroups to move conmon into too: its monitor may exit before the move reaches
   // it (crun fails within milliseconds), and the runtime's reason must still be what the

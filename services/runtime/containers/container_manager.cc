@@ -260,50 +260,44 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   return record.id;
 }
 
+std::vector<std::shared_ptr<const ContainerRecord>> ContainerManager::Snapshots() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::shared_ptr<const ContainerRecord>> out;
+  out.reserve(containers_.size());
+  for (const auto& [id, record] : containers_) out.push_back(record);
+  return out;
+}
+
+std::shared_ptr<const ContainerRecord> ContainerManager::Refreshed(
+    std::shared_ptr<const ContainerRecord> snapshot) {
+  if (!MayHaveExited(*snapshot)) return snapshot;
+  // Read with mu_ released: a list of many running containers does not hold up the other
+  // container calls. Only a change is applied, under mu_.
+  const ExitCheck check = CheckExit(ExitDir(), *snapshot);
+  if (check.outcome == ExitCheck::Outcome::kRunning) return snapshot;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = containers_.find(snapshot->id);
+  if (it == containers_.end()) return nullptr;
+  Update(it->second, check);
+  return it->second;
+}
+
 Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
   std::shared_ptr<const ContainerRecord> record;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = containers_.find(id);
-    if (it == containers_.end()) {
-      return Status(StatusCode::kNotFound, "container " + id + " not found");
-    }
-    record = it->second;
+    if (it != containers_.end()) record = it->second;
   }
-  if (!MayHaveExited(*record)) return *record;
-  const ExitCheck check = CheckExit(ExitDir(), *record);
-  if (check.outcome == ExitCheck::Outcome::kRunning) return *record;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = containers_.find(id);
-  if (it == containers_.end()) {
-    return Status(StatusCode::kNotFound, "container " + id + " not found");
-  }
-  Update(it->second, check);
-  return *it->second;
+  if (record != nullptr) record = Refreshed(std::move(record));
+  if (record == nullptr) return Status(StatusCode::kNotFound, "container " + id + " not found");
+  return *record;
 }
 
 std::vector<std::shared_ptr<const ContainerRecord>> ContainerManager::List() {
-  std::vector<std::shared_ptr<const ContainerRecord>> out;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    out.reserve(containers_.size());
-    for (const auto& [id, record] : containers_) out.push_back(record);
-  }
-  // The exit files are read with mu_ released: a list of many running containers does not
-  // hold up the other container calls. Only what changed is applied, under mu_ again.
-  std::vector<std::pair<size_t, ExitCheck>> exits;
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (!MayHaveExited(*out[i])) continue;
-    ExitCheck check = CheckExit(ExitDir(), *out[i]);
-    if (check.outcome != ExitCheck::Outcome::kRunning) exits.emplace_back(i, check);
-  }
-  if (exits.empty()) return out;
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [i, check] : exits) {
-    auto it = containers_.find(out[i]->id);
-    if (it == containers_.end()) continue;  // removed meanwhile: listed as it was
-    Update(it->second, check);
-    out[i] = it->second;
+  std::vector<std::shared_ptr<const ContainerRecord>> out = Snapshots();
+  for (auto& record : out) {
+    if (auto current = Refreshed(record)) record = std::move(current);  // removed: as it was
   }
   return out;
 }
@@ -417,8 +411,10 @@ Status ContainerManager::Remove(const std::string& id) {
   return OkStatus();
 }
 
+// The pod's containers from the snapshots, without reading every running container's exit
+// file: Stop and Remove bring each one up to date themselves.
 Status ContainerManager::StopPod(const std::string& pod_id) {
-  for (const auto& r : List()) {
+  for (const auto& r : Snapshots()) {
     if (r->pod_id == pod_id && r->state == ContainerState::kRunning) {
       CRIA_RETURN_IF_ERROR(Stop(r->id, 0), "stop the containers of pod " + pod_id);
     }
@@ -427,7 +423,7 @@ Status ContainerManager::StopPod(const std::string& pod_id) {
 }
 
 Status ContainerManager::RemovePod(const std::string& pod_id) {
-  for (const auto& r : List()) {
+  for (const auto& r : Snapshots()) {
     if (r->pod_id == pod_id)
       CRIA_RETURN_IF_ERROR(Remove(r->id), "remove the containers of pod " + pod_id);
   }

@@ -94,6 +94,11 @@ class ContainerManager {
   // With mu_ held: the same for the record in `slot`, replaced by a new snapshot if it
   // changed (snapshots handed out by List stay as they were).
   void Update(std::shared_ptr<const ContainerRecord>& slot, const ExitCheck& check);
+  // Without mu_: the map's snapshots as they are, exits not looked at.
+  std::vector<std::shared_ptr<const ContainerRecord>> Snapshots();
+  // Without mu_: `snapshot` brought up to date with its exit file, which is read with mu_
+  // released; nullptr when the container was removed meanwhile.
+  std::shared_ptr<const ContainerRecord> Refreshed(std::shared_ptr<const ContainerRecord> snapshot);
   const std::string& ExitDir() const { return exits_.dir(); }
   // Recovery (recovery.cc), at start with mu_ held: a CREATED record whose start was cut
   // short between conmon's create and the record of the start.

@@ -21,7 +21,8 @@ bool IsDirectory(const std::string& path) {
 
 }  // namespace
 
-Result<std::vector<std::string>> PrepareConmonCgroups(const std::string& root) {
+Result<std::vector<std::string>> PrepareConmonCgroups(const std::string& root,
+                                                      const std::string& name) {
   std::vector<std::string> hierarchies;
   if (IsCgroup2(root)) {
     hierarchies.push_back(root);  // cgroup v2 only
@@ -33,7 +34,7 @@ Result<std::vector<std::string>> PrepareConmonCgroups(const std::string& root) {
   }
   std::vector<std::string> procs;
   for (const std::string& hierarchy : hierarchies) {
-    const std::string dir = hierarchy + "/cria-conmon";
+    const std::string dir = hierarchy + "/" + name;
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
       return ErrnoStatus(errno, "create the conmon cgroup " + dir);
     }

@@ -15,7 +15,8 @@ namespace cria::runtime::cgroups {
 
 // The cgroup.procs files conmon processes are written to (each cgroup is created when
 // missing); none when the host has none of those hierarchies. `root` is /sys/fs/cgroup
-// (tests may pass another).
-Result<std::vector<std::string>> PrepareConmonCgroups(const std::string& root = "/sys/fs/cgroup");
+// and `name` cria-conmon (tests may pass others).
+Result<std::vector<std::string>> PrepareConmonCgroups(const std::string& root = "/sys/fs/cgroup",
+                                                      const std::string& name = "cria-conmon");
 
 }  // namespace cria::runtime::cgroups

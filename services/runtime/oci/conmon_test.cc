@@ -3,10 +3,8 @@
 // Needs root, conmon, runc and crun.
 #include "services/runtime/oci/conmon.h"
 
-#include <linux/magic.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -22,6 +20,7 @@
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "services/runtime/cgroups/conmon_cgroup.h"
 #include "services/runtime/oci/exec_process.h"
 #include "services/runtime/oci/exit_watcher.h"
 #include "services/runtime/oci/runtime_cli.h"
@@ -149,21 +148,14 @@ TEST_CASE("a container under conmon: created, started, exit code and CRI log") {
 }
 
 // A cgroup of the test's own in each hierarchy cria-runtime moves conmon into on this host
-// (systemd's v1 hierarchy and the v2 one, or v2 alone), removed at the end.
+// (cgroups/conmon_cgroup.h picks them), removed at the end.
 struct TestCgroups {
   TestCgroups() {
-    const std::string name = "cria-conmon-test-" + std::to_string(::getpid());
-    struct statfs fs {};
-    if (::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
-      dirs.push_back("/sys/fs/cgroup/" + name);
-    } else {
-      if (::statfs("/sys/fs/cgroup/unified", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
-        dirs.push_back("/sys/fs/cgroup/unified/" + name);
-      }
-      if (fs::is_directory("/sys/fs/cgroup/systemd"))
-        dirs.push_back("/sys/fs/cgroup/systemd/" + name);
-    }
-    for (const std::string& dir : dirs) REQUIRE(::mkdir(dir.c_str(), 0755) == 0);
+    Result<std::vector<std::string>> made = cgroups::PrepareConmonCgroups(
+        "/sys/fs/cgroup", "cria-conmon-test-" + std::to_string(::getpid()));
+    INFO(MessageOf(made.status()));
+    REQUIRE(made.ok());
+    for (const std::string& procs : *made) dirs.push_back(fs::path(procs).parent_path());
   }
   ~TestCgroups() {
     for (const std::string& dir : dirs) {

@@ -26,6 +26,16 @@ std::shared_ptr<grpc::Channel> UnixChannel(const std::string& socket_path);
 std::unique_ptr<grpc::ClientContext> NewContext(std::chrono::milliseconds timeout,
                                                 bool wait_for_ready);
 
+// One unary call, `(stub.*method)(context, request, response)`, on a NewContext.
+template <typename Stub, typename Request, typename Response>
+grpc::Status Call(Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, Response* response, std::chrono::milliseconds timeout,
+                  bool wait_for_ready = false) {
+  std::unique_ptr<grpc::ClientContext> context = NewContext(timeout, wait_for_ready);
+  return (stub.*method)(context.get(), request, response);
+}
+
 // grpc.health.v1 Check of the whole server ("" service), failing fast: a channel known
 // to be down fails at once, an idle one makes one connection attempt.
 Status CheckHealth(grpc::Channel& channel, std::chrono::milliseconds timeout);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "libs/rpc/client.h"
 #include "libs/testing/cgroup_tree.h"
 #include "services/image/testing/image_builder.h"
 #include "services/image/testing/image_push.h"
@@ -22,20 +23,8 @@ using namespace std::chrono_literals;
 
 using Runtime = cri::RuntimeService::Stub;
 
-std::chrono::system_clock::time_point In(std::chrono::seconds seconds) {
-  return std::chrono::system_clock::now() + seconds;
-}
-
-// `(stub.*method)(request, response)` with a deadline `timeout` from now.
-template <typename Stub, typename Request, typename Response>
-grpc::Status Call(Stub& stub,
-                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, Response* response,
-                  std::chrono::seconds timeout = std::chrono::seconds(60)) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(timeout));
-  return (stub.*method)(&ctx, request, response);
-}
+// Deadline of a CRI call the tests make, unless it says otherwise.
+constexpr std::chrono::seconds kCallTimeout(60);
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.
 std::string Unescape(const std::string& s) {
@@ -132,7 +121,7 @@ CriCluster::CriCluster(CriClusterOptions options)
   cri::PullImageRequest pull;
   pull.mutable_image()->set_image(registry_.address() + "/cria/busybox:1");
   cri::PullImageResponse pulled;
-  grpc::Status s = Call(*images_, &cri::ImageService::Stub::PullImage, pull, &pulled, 120s);
+  grpc::Status s = rpc::Call(*images_, &cri::ImageService::Stub::PullImage, pull, &pulled, 120s);
   INFO(s.error_message());
   REQUIRE(s.ok());
   image_ref_ = pulled.image_ref();
@@ -167,7 +156,7 @@ grpc::Status CriCluster::RunPod(const std::string& name, const PodEdit& edit, st
       cri::CONTAINER);
   if (edit) edit(*config);
   cri::RunPodSandboxResponse ran;
-  grpc::Status s = Call(*runtime_, &Runtime::RunPodSandbox, run, &ran);
+  grpc::Status s = rpc::Call(*runtime_, &Runtime::RunPodSandbox, run, &ran, kCallTimeout);
   if (s.ok()) pods_[ran.pod_sandbox_id()] = run.config();
   if (id) *id = ran.pod_sandbox_id();
   return s;
@@ -185,7 +174,7 @@ grpc::Status CriCluster::RemovePod(const std::string& pod_id) {
   cri::RemovePodSandboxRequest rm;
   rm.set_pod_sandbox_id(pod_id);
   cri::RemovePodSandboxResponse resp;
-  grpc::Status s = Call(*runtime_, &Runtime::RemovePodSandbox, rm, &resp);
+  grpc::Status s = rpc::Call(*runtime_, &Runtime::RemovePodSandbox, rm, &resp, kCallTimeout);
   if (s.ok()) pods_.erase(pod_id);
   return s;
 }
@@ -228,7 +217,7 @@ grpc::Status CriCluster::Create(const std::string& pod_id, const std::string& na
   auto pod = pods_.find(pod_id);
   if (pod != pods_.end()) *req.mutable_sandbox_config() = pod->second;
   cri::CreateContainerResponse resp;
-  grpc::Status s = Call(*runtime_, &Runtime::CreateContainer, req, &resp);
+  grpc::Status s = rpc::Call(*runtime_, &Runtime::CreateContainer, req, &resp, kCallTimeout);
   if (id) *id = resp.container_id();
   return s;
 }
@@ -237,7 +226,7 @@ grpc::Status CriCluster::Start(const std::string& id) {
   cri::StartContainerRequest req;
   req.set_container_id(id);
   cri::StartContainerResponse resp;
-  return Call(*runtime_, &Runtime::StartContainer, req, &resp);
+  return rpc::Call(*runtime_, &Runtime::StartContainer, req, &resp, kCallTimeout);
 }
 
 std::string CriCluster::Run(const std::string& pod_id, const std::string& name,
@@ -257,14 +246,15 @@ grpc::Status CriCluster::Stop(const std::string& id, int64_t timeout) {
   req.set_container_id(id);
   req.set_timeout(timeout);
   cri::StopContainerResponse resp;
-  return Call(*runtime_, &Runtime::StopContainer, req, &resp, std::chrono::seconds(timeout + 60));
+  return rpc::Call(*runtime_, &Runtime::StopContainer, req, &resp,
+                   std::chrono::seconds(timeout + 60));
 }
 
 grpc::Status CriCluster::Remove(const std::string& id) {
   cri::RemoveContainerRequest req;
   req.set_container_id(id);
   cri::RemoveContainerResponse resp;
-  return Call(*runtime_, &Runtime::RemoveContainer, req, &resp);
+  return rpc::Call(*runtime_, &Runtime::RemoveContainer, req, &resp, kCallTimeout);
 }
 
 cri::ContainerStatus CriCluster::Status(const std::string& id, std::string* info) {
@@ -272,7 +262,7 @@ cri::ContainerStatus CriCluster::Status(const std::string& id, std::string* info
   req.set_container_id(id);
   req.set_verbose(info != nullptr);
   cri::ContainerStatusResponse resp;
-  grpc::Status s = Call(*runtime_, &Runtime::ContainerStatus, req, &resp, 30s);
+  grpc::Status s = rpc::Call(*runtime_, &Runtime::ContainerStatus, req, &resp, 30s);
   INFO(s.error_message());
   REQUIRE(s.ok());
   if (info) *info = resp.info().at("info");
@@ -297,7 +287,8 @@ cri::ExecSyncResponse CriCluster::Exec(const std::string& id, const std::vector<
   for (const auto& c : cmd) req.add_cmd(c);
   req.set_timeout(timeout);
   cri::ExecSyncResponse resp;
-  *status = Call(*runtime_, &Runtime::ExecSync, req, &resp, std::chrono::seconds(timeout + 60));
+  *status =
+      rpc::Call(*runtime_, &Runtime::ExecSync, req, &resp, std::chrono::seconds(timeout + 60));
   return resp;
 }
 
@@ -307,20 +298,20 @@ grpc::Status CriCluster::Update(const std::string& id,
   req.set_container_id(id);
   *req.mutable_linux() = resources;
   cri::UpdateContainerResourcesResponse resp;
-  return Call(*runtime_, &Runtime::UpdateContainerResources, req, &resp);
+  return rpc::Call(*runtime_, &Runtime::UpdateContainerResources, req, &resp, kCallTimeout);
 }
 
 grpc::Status CriCluster::ReopenLog(const std::string& id) {
   cri::ReopenContainerLogRequest req;
   req.set_container_id(id);
   cri::ReopenContainerLogResponse resp;
-  return Call(*runtime_, &Runtime::ReopenContainerLog, req, &resp, 30s);
+  return rpc::Call(*runtime_, &Runtime::ReopenContainerLog, req, &resp, 30s);
 }
 
 std::vector<cri::Container> CriCluster::List() {
   cri::ListContainersRequest req;
   cri::ListContainersResponse resp;
-  grpc::Status s = Call(*runtime_, &Runtime::ListContainers, req, &resp, 30s);
+  grpc::Status s = rpc::Call(*runtime_, &Runtime::ListContainers, req, &resp, 30s);
   INFO(s.error_message());
   REQUIRE(s.ok());
   return {resp.containers().begin(), resp.containers().end()};

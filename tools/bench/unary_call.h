@@ -20,8 +20,7 @@ Status UnaryCall(Stub& stub,
                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                  const Request& request, Response* response, const std::string& what,
                  std::chrono::seconds timeout = std::chrono::seconds(120)) {
-  auto context = rpc::NewContext(timeout, false);
-  grpc::Status s = (stub.*method)(context.get(), request, response);
+  grpc::Status s = rpc::Call(stub, method, request, response, timeout);
   return s.ok() ? OkStatus() : Annotate(FromGrpc(s), what);
 }
 

@@ -369,22 +369,22 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
     if (parsed.ok()) signal = *parsed;
   }
   auto exited = [&](std::chrono::milliseconds within) { return exits_.Wait(id, within).ok(); };
+  bool gone = false;
   if (timeout_seconds > 0) {
     Status s = cli.Kill(id, signal);
     if (!s.ok()) log::Warn("stop signal not sent", {{"container", id}, {"error", s}});
-    if (!exited(std::chrono::seconds(timeout_seconds))) {
-      log::Info("container ignored its stop signal, killing it", {{"container", id}});
-    }
+    gone = exited(std::chrono::seconds(timeout_seconds));
+    if (!gone) log::Info("container ignored its stop signal, killing it", {{"container", id}});
   }
-  if (!oci::ReadExitCode(ExitDir(), id).ok()) {
+  if (!gone && !oci::ReadExitCode(ExitDir(), id).ok()) {
     CRIA_RETURN_IF_ERROR(cli.Kill(id, SIGKILL, true), "StopContainer");
     if (!exited(30s)) {
       return Status(StatusCode::kDeadlineExceeded,
                     "StopContainer " + id + ": still running 30 s after SIGKILL");
     }
   }
-  CRIA_ASSIGN_OR_RETURN(record, Get(id), "StopContainer");
-  return OkStatus();
+  // Records the exit.
+  return Annotate(Get(id).status(), "StopContainer");
 }
 
 Status ContainerManager::Remove(const std::string& id) {

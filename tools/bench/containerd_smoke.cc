@@ -45,7 +45,6 @@ using cria::Status;
 using cria::StatusCode;
 using std::chrono::seconds;
 
-// One unary CRI call with a deadline; a failure says `what` failed.
 // "RssAnon 12.3 MiB, Pss 45.6 MiB" of a process.
 std::string Memory(pid_t pid) {
   bench::Rss rss;

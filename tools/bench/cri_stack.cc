@@ -87,6 +87,9 @@ Status CriStack::WithLogs(const Status& s, bool peer) const {
   return Status(s.code(), MessageOf(s) + "\n" + LogTails(peer));
 }
 
+// Bridge with host-local IPAM and no loopback plugin, like the conflists of most clusters:
+// cria-network brings `lo` up when it makes the netns, and containerd runs the loopback
+// plugin on its own for every pod (go-cni's loopback network).
 Status CriStack::WriteConflist(const std::string& dir, const std::string& network,
                                const std::string& bridge, const std::string& subnet) {
   CRIA_RETURN_IF_ERROR(FreshDir(dir), "");
@@ -94,8 +97,7 @@ Status CriStack::WriteConflist(const std::string& dir, const std::string& networ
   out << R"({"cniVersion": "1.0.0", "name": ")" << network << R"(", "plugins": [
     {"type": "bridge", "bridge": ")"
       << bridge << R"(", "ipam": {"type": "host-local", "dataDir": ")" << dir
-      << R"(/ipam", "ranges": [[{"subnet": ")" << subnet << R"("}]]}},
-    {"type": "loopback"}]}
+      << R"(/ipam", "ranges": [[{"subnet": ")" << subnet << R"("}]]}}]}
 )";
   out.close();
   if (!out) return Status(StatusCode::kInternal, "cannot write the conflist in " + dir);

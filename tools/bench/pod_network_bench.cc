@@ -1,5 +1,5 @@
 // Pod network setup benchmark (issue 7): cria-network's CreatePodNetwork (netns + the
-// bridge/portmap/loopback chain + record) against the same chain invoked directly by a
+// bridge/portmap chain + record) against the same chain invoked directly by a
 // shell script on a fresh netns (tools/bench/cni-chain.sh), alternating in one run; then
 // 20 pods set up at once. Prints medians, p90, max and the ratio against the target.
 //

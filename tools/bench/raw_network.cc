@@ -20,8 +20,7 @@ std::string RawNetwork::NetnsName(const std::string& id) const {
 }
 
 Status RawNetwork::RunPlugin(const std::string& type, const std::string& command,
-                             const std::string& id, const std::string& config,
-                             std::string* result) {
+                             const std::string& id, const std::string& config) {
   process::Command cmd;
   cmd.argv = {"/usr/lib/cni/" + type};
   cmd.env = std::vector<std::string>{
@@ -33,7 +32,6 @@ Status RawNetwork::RunPlugin(const std::string& type, const std::string& command
   if (!out.Succeeded()) {
     return Status(StatusCode::kInternal, "CNI " + type + " " + command + ": " + out.out + out.err);
   }
-  if (result != nullptr) *result = out.out;
   return OkStatus();
 }
 
@@ -45,25 +43,20 @@ Result<std::string> RawNetwork::Add(const std::string& id) {
   const std::string bridge = head + R"("type":"bridge","bridge":")" + bridge_ +
                              R"(","ipam":{"type":"host-local","dataDir":")" + dir_ +
                              R"(/ipam","ranges":[[{"subnet":")" + subnet_ + R"("}]]})";
-  std::string prev;
-  CRIA_RETURN_IF_ERROR(RunPlugin("bridge", "ADD", id, bridge + "}", &prev), "");
-  CRIA_RETURN_IF_ERROR(RunPlugin("loopback", "ADD", id,
-                                 head + R"("type":"loopback","prevResult":)" + prev + "}", nullptr),
-                       "");
+  // `ip netns add` leaves `lo` down; cria-network brings it up as it makes the netns.
+  CRIA_RETURN_IF_ERROR(RunTool({"/usr/sbin/ip", "-n", ns, "link", "set", "lo", "up"}), "");
+  CRIA_RETURN_IF_ERROR(RunPlugin("bridge", "ADD", id, bridge + "}"), "");
   return "/run/netns/" + ns;
 }
 
 Status RawNetwork::Del(const std::string& id) {
   const std::string head = R"({"cniVersion":"1.0.0","name":"benchraw",)";
-  Status loopback = RunPlugin("loopback", "DEL", id, head + R"("type":"loopback"})", nullptr);
   Status bridge = RunPlugin("bridge", "DEL", id,
                             head + R"("type":"bridge","bridge":")" + bridge_ +
                                 R"(","ipam":{"type":"host-local","dataDir":")" + dir_ +
-                                R"(/ipam","ranges":[[{"subnet":")" + subnet_ + R"("}]]}})",
-                            nullptr);
+                                R"(/ipam","ranges":[[{"subnet":")" + subnet_ + R"("}]]}})");
   Status netns = RunTool({"/usr/sbin/ip", "netns", "del", NetnsName(id)});
   added_.erase(id);
-  if (!loopback.ok()) return loopback;
   return bridge.ok() ? netns : bridge;
 }
 

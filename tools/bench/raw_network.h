@@ -1,8 +1,7 @@
 // The network half of a raw pod, for the like-for-like baseline of pod+container start:
-// what cria-network does for a pod, done by hand as an operator would: `ip netns add`, then
-// the benchmark's CNI chain (bridge with host-local IPAM, then loopback, as in cria's
-// conflist) run on it plugin by plugin. On a bridge and subnet of its own, so its IPAM
-// never meets cria's.
+// what cria-network does for a pod, done by hand as an operator would: `ip netns add`, `lo`
+// up, then the benchmark's CNI chain (bridge with host-local IPAM, as in cria's conflist)
+// run on it. On a bridge and subnet of its own, so its IPAM never meets cria's.
 #pragma once
 
 #include <set>
@@ -29,7 +28,7 @@ class RawNetwork {
  private:
   std::string NetnsName(const std::string& id) const;
   Status RunPlugin(const std::string& type, const std::string& command, const std::string& id,
-                   const std::string& config, std::string* result);
+                   const std::string& config);
 
   std::string dir_, bridge_, subnet_;
   std::set<std::string> added_;

@@ -106,8 +106,25 @@ struct Pods {
     REQUIRE(cri->ListPodSandbox(&ctx, req, &resp).ok());
     return {resp.items().begin(), resp.items().end()};
   }
+  // What pods left behind: pins and records in the run dir, mounts under the stack's root
+  // and conmon processes of this stack (an infra container's).
   std::string Leftovers() {
     std::string out;
+    std::ifstream mountinfo("/proc/self/mountinfo");
+    for (std::string line; std::getline(mountinfo, line);) {
+      std::istringstream fields(line);
+      std::string id, parent, dev, root, point;
+      fields >> id >> parent >> dev >> root >> point;
+      if (point.rfind(stack.root() + "/", 0) == 0) out += "mount " + point + " ";
+    }
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      const std::string pid = e.path().filename();
+      if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (ReadAll(e.path() / "comm") != "conmon\n") continue;
+      if (ReadAll(e.path() / "cmdline").find(stack.root()) != std::string::npos) {
+        out += "conmon " + pid + " ";
+      }
+    }
     for (const char* sub :
          {"/ns/ipc", "/ns/uts", "/ns/pid", "/netns", "/runtime/pods", "/runtime/exits"}) {
       std::error_code ec;
@@ -234,6 +251,16 @@ TEST_CASE("bad pod requests get their code and leak nothing") {
   s = pods.Run(bad_sysctl, nullptr);
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(s.error_message().find("kernel.no_such_key") != std::string::npos);
+  CHECK(s.error_message().find("not namespaced") != std::string::npos);
+  // A namespaced name the kernel does not have, and a value it refuses, fail in cria-pinns.
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"kernel.shm_no_such_key", "1"}, {"kernel.shm_rmid_forced", "x"}}) {
+    cri::PodSandboxConfig refused = Pods::Config("sys");
+    (*refused.mutable_linux()->mutable_sysctls())[key] = value;
+    s = pods.Run(refused, nullptr);
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(s.error_message().find(key) != std::string::npos);
+  }
   CHECK(pods.Leftovers().empty());
   CHECK(pods.List().empty());
   // The failed pod released its name.
@@ -251,6 +278,86 @@ TEST_CASE("bad pod requests get their code and leak nothing") {
   CHECK(status.status().network().ip().empty());
   CHECK_FALSE(fs::exists(pods.stack.run_dir() + "/ns/uts/" + id));
   CHECK(fs::exists(pods.stack.run_dir() + "/ns/ipc/" + id));
+  REQUIRE(pods.Remove(id).ok());
+  CHECK(pods.Leftovers().empty());
+}
+
+// cria-pinns writes a pod's IPC and UTS sysctls inside the namespaces it makes: a sysctl
+// that is not namespaced, or one whose namespace the pod shares with the host, would be
+// written to the node itself. Each is refused before anything is made, and the node's
+// value stays what it was.
+// A node sysctl's value, written back when a regression changed it, so that a failing test
+// leaves the node as it was.
+struct NodeSysctl {
+  std::string path, value;
+  explicit NodeSysctl(std::string p) : path(std::move(p)), value(ReadAll(path)) {}
+  ~NodeSysctl() {
+    if (ReadAll(path) != value) std::ofstream(path) << value;
+  }
+};
+
+TEST_CASE("a pod's sysctls never reach the node") {
+  Pods pods;
+  const std::string swappiness = "/proc/sys/vm/swappiness";
+  const std::string shm_rmid_forced = "/proc/sys/kernel/shm_rmid_forced";
+  const std::string port_start = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+  const NodeSysctl saved[] = {NodeSysctl(swappiness), NodeSysctl(shm_rmid_forced),
+                              NodeSysctl(port_start)};
+  const std::string& node_swappiness = saved[0].value;
+  const std::string& node_shm = saved[1].value;
+  const std::string& node_port_start = saved[2].value;
+  REQUIRE_FALSE(node_swappiness.empty());
+  REQUIRE((node_shm == "0\n" || node_shm == "1\n"));
+  const std::string other_shm = node_shm == "0\n" ? "1" : "0";
+  const std::string other_swappiness = node_swappiness == "7\n" ? "8" : "7";
+
+  struct Case {
+    const char* what;
+    std::string key, value;
+    cri::NamespaceMode network = cri::POD, ipc = cri::POD;
+    const char* reason;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"not namespaced", "vm.swappiness", other_swappiness, cri::POD, cri::POD,
+            "not namespaced"},
+           {"not namespaced, '/' form", "vm/swappiness", other_swappiness, cri::POD, cri::POD,
+            "not namespaced"},
+           {"IPC sysctl, host IPC", "kernel.shm_rmid_forced", other_shm, cri::POD, cri::NODE,
+            "host IPC"},
+           {"network sysctl, host network", "net.ipv4.ip_unprivileged_port_start", "1000",
+            cri::NODE, cri::POD, "host networking"},
+           {"UTS sysctl, host network", "kernel.domainname", "x", cri::NODE, cri::POD, "host UTS"},
+       }) {
+    INFO(c.what);
+    cri::PodSandboxConfig config = Pods::Config("nodesys");
+    auto* ns = config.mutable_linux()->mutable_security_context()->mutable_namespace_options();
+    ns->set_network(c.network);
+    ns->set_ipc(c.ipc);
+    config.mutable_linux()->mutable_sysctls()->clear();
+    (*config.mutable_linux()->mutable_sysctls())[c.key] = c.value;
+    std::string id;
+    grpc::Status s = pods.Run(config, &id);
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(s.error_message().find(c.key) != std::string::npos);
+    CHECK(s.error_message().find(c.reason) != std::string::npos);
+    if (s.ok()) REQUIRE(pods.Remove(id).ok());
+  }
+  CHECK(ReadAll(swappiness) == node_swappiness);
+  CHECK(ReadAll(shm_rmid_forced) == node_shm);
+  CHECK(ReadAll(port_start) == node_port_start);
+
+  // Namespaced ones in the pod's own namespaces: set there ('/' form too), not on the node.
+  cri::PodSandboxConfig config = Pods::Config("podsys");
+  config.mutable_linux()->mutable_sysctls()->clear();
+  (*config.mutable_linux()->mutable_sysctls())["kernel/shm_rmid_forced"] = other_shm;
+  (*config.mutable_linux()->mutable_sysctls())["net/ipv4/ip_unprivileged_port_start"] = "1000";
+  std::string id;
+  REQUIRE(pods.Run(config, &id).ok());
+  const std::string ipc = pods.stack.run_dir() + "/ns/ipc/" + id;
+  CommandResult inside = RunCommand({"/usr/bin/nsenter", "--ipc=" + ipc, "cat", shm_rmid_forced});
+  CHECK(inside.output == other_shm + "\n");
+  CHECK(ReadAll(shm_rmid_forced) == node_shm);
+  CHECK(ReadAll(port_start) == node_port_start);
   REQUIRE(pods.Remove(id).ok());
   CHECK(pods.Leftovers().empty());
 }

@@ -16,6 +16,7 @@
 #include "libs/process/process.h"
 #include "libs/undo/undo_stack.h"
 #include "services/runtime/pods/pod_files.h"
+#include "services/runtime/spec/sysctls.h"
 
 namespace cria::runtime::pods {
 namespace {
@@ -38,16 +39,13 @@ Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config) {
                                                       "\" may not contain '/' or '_'");
     }
   }
+  // Before anything is made: cria-pinns writes the IPC and UTS ones, and a sysctl that is
+  // not namespaced, or whose namespace is the host's, would change the whole node.
   const auto& ns = config.linux().security_context().namespace_options();
-  if (ns.network() == ::runtime::v1::NODE) {
-    for (const auto& [key, value] : config.linux().sysctls()) {
-      if (key.rfind("net.", 0) == 0) {
-        return Status(StatusCode::kInvalidArgument,
-                      "RunPodSandbox: sysctl " + key + " needs the pod's own network namespace");
-      }
-    }
-  }
-  return OkStatus();
+  return Annotate(spec::BuildSysctls(config.linux().sysctls(), ns.network() == ::runtime::v1::NODE,
+                                     ns.ipc() == ::runtime::v1::NODE)
+                      .status(),
+                  "RunPodSandbox");
 }
 
 }  // namespace
@@ -165,7 +163,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   if (!record.HostIpc()) pinns.push_back("--ipc");
   if (!record.HostNetwork()) pinns.push_back("--uts");
   for (const auto& [key, value] : config.linux().sysctls()) {
-    if (key.rfind("net.", 0) == 0) continue;
+    if (spec::IsNetworkSysctl(key)) continue;
     pinns.push_back("--sysctl");
     pinns.push_back(key + "=" + value);
   }

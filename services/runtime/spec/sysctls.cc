@@ -9,6 +9,14 @@ bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefi
 
 enum class Kind { kNetwork, kIpc, kUts, kNone };
 
+// `name` with '/' separators made '.'; only the leading separators matter for the kind
+// ("net/ipv4/conf/eth0.1/forwarding" keeps its dots in the interface name).
+std::string Dotted(const std::string& name) {
+  std::string dotted = name;
+  std::replace(dotted.begin(), dotted.end(), '/', '.');
+  return dotted;
+}
+
 Kind KindOf(const std::string& dotted) {
   if (StartsWith(dotted, "net.")) return Kind::kNetwork;
   if (dotted == "kernel.sem" || StartsWith(dotted, "kernel.shm") ||
@@ -26,11 +34,7 @@ Result<std::map<std::string, std::string>> BuildSysctls(
     bool host_ipc) {
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : sysctls) {
-    // Only the leading separators matter for the kind; "net/ipv4/conf/eth0.1/forwarding"
-    // keeps its dots in the interface name.
-    std::string dotted = name;
-    std::replace(dotted.begin(), dotted.end(), '/', '.');
-    switch (KindOf(dotted)) {
+    switch (KindOf(Dotted(name))) {
       case Kind::kNetwork:
         if (host_network) {
           return Status(StatusCode::kInvalidArgument,
@@ -57,5 +61,7 @@ Result<std::map<std::string, std::string>> BuildSysctls(
   }
   return out;
 }
+
+bool IsNetworkSysctl(const std::string& name) { return KindOf(Dotted(name)) == Kind::kNetwork; }
 
 }  // namespace cria::runtime::spec

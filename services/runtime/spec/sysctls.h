@@ -21,4 +21,8 @@ Result<std::map<std::string, std::string>> BuildSysctls(
     const google::protobuf::Map<std::string, std::string>& sysctls, bool host_network,
     bool host_ipc);
 
+// Whether sysctl `name` ("net.ipv4.ip_forward" or "net/ipv4/ip_forward") belongs to the
+// network namespace: set by the OCI runtime in the pod's netns, not by cria-pinns.
+bool IsNetworkSysctl(const std::string& name);
+
 }  // namespace cria::runtime::spec

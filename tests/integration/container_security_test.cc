@@ -681,6 +681,70 @@ TEST_CASE("the crun handler: runs, or fails with crun's own reason on a hybrid h
 
 // The check every test ends with must see what a running container holds, or it proves
 // nothing.
+// The kubelet's ephemeral (debug) containers: PID namespace mode TARGET joins the PID
+// namespace of another running container of the pod, whose process is then PID 1 there.
+TEST_CASE("PID namespace TARGET: a debug container sees its target's processes") {
+  Cluster c;
+  const std::string pod = c.RunPod("target");
+  const std::string target = c.Run(pod, "app", {"sleep", "100001"});
+  auto targeting = [](const std::string& target_id) {
+    return [target_id](cri::ContainerConfig& config) {
+      auto* ns = config.mutable_linux()->mutable_security_context()->mutable_namespace_options();
+      ns->set_pid(cri::TARGET);
+      ns->set_target_id(target_id);
+    };
+  };
+  const std::string debug = c.Sleeper(pod, "debug", targeting(target));
+  // PID 1 of the namespace it is in is the target's sleep, not its own.
+  grpc::Status exec;
+  CHECK(c.Exec(debug, {"grep", "-q", "100001", "/proc/1/cmdline"}, 10, &exec).exit_code() == 0);
+  CHECK(exec.ok());
+  CHECK(c.Exec(debug, {"grep", "-q", "100000", "/proc/1/cmdline"}, 10, &exec).exit_code() == 1);
+
+  std::string id;
+  grpc::Status s = c.Create(pod, "nosuch", {"true"}, &id, targeting("no-such-container"));
+  CHECK(s.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(s.error_message().find("no-such-container") != std::string::npos);
+  s = c.Create(pod, "empty", {"true"}, &id, targeting(""));
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  const std::string other_pod = c.RunPod("other");
+  s = c.Create(other_pod, "across", {"true"}, &id, targeting(target));
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message().find("another pod") != std::string::npos);
+
+  // Created while the target runs, started after it stopped: refused, still CREATED.
+  std::string late;
+  REQUIRE(c.Create(pod, "late", {"sleep", "100000"}, &late, targeting(target)).ok());
+  REQUIRE(c.Stop(target, 0).ok());
+  s = c.Start(late);
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(s.error_message().find("not running") != std::string::npos);
+  CHECK(c.Status(late).state() == cri::CONTAINER_CREATED);
+  s = c.Create(pod, "stopped", {"true"}, &id, targeting(target));
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// conmon writes the log as root: the kubelet's log_path may not leave the pod's log dir.
+TEST_CASE("a log_path outside the pod's log directory is refused") {
+  Cluster c;
+  const std::string pod = c.RunPod("logs");
+  for (const std::string path : {"../escape.log", "a/../../escape.log", "/tmp/escape.log"}) {
+    INFO(path);
+    std::string id;
+    grpc::Status s = c.Create(pod, "ctr", {"true"}, &id,
+                              [&](cri::ContainerConfig& config) { config.set_log_path(path); });
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(s.error_message().find(path) != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(fs::path(c.LogDir("logs")).parent_path() / "escape.log"));
+  // Inside it, any depth: fine.
+  std::string id;
+  REQUIRE(c.Create(pod, "ctr", {"true"}, &id, [](cri::ContainerConfig& config) {
+             config.set_log_path("ctr/./x/../0.log");
+           }).ok());
+  REQUIRE(c.Remove(id).ok());
+}
+
 TEST_CASE("the leak check sees a running container's mounts, processes and cgroups") {
   Cluster c;
   const std::string pod = c.RunPod("leaky");

@@ -65,7 +65,18 @@ Status CheckName(const ::runtime::v1::ContainerConfig& config) {
   if (config.image().image().empty()) {
     return Status(StatusCode::kInvalidArgument, "CreateContainer: no image given");
   }
+  // The kubelet's is "<name>/<restart count>.log" under the pod's log directory; conmon
+  // writes it as root, so it may not lead anywhere else.
+  const fs::path log_path = fs::path(config.log_path()).lexically_normal();
+  if (log_path.is_absolute() || (!log_path.empty() && *log_path.begin() == "..")) {
+    return Status(StatusCode::kInvalidArgument, "CreateContainer: log_path \"" + config.log_path() +
+                                                    "\" is not inside the pod's log directory");
+  }
   return OkStatus();
+}
+
+bool TargetsPid(const ::runtime::v1::ContainerConfig& config) {
+  return config.linux().security_context().namespace_options().pid() == ::runtime::v1::TARGET;
 }
 
 }  // namespace
@@ -165,6 +176,10 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
     return Status(StatusCode::kFailedPrecondition,
                   "CreateContainer: pod " + pod_id + " is not ready (stopped)");
   }
+  int target_pid = 0;
+  if (TargetsPid(config)) {
+    CRIA_ASSIGN_OR_RETURN(target_pid, TargetPid(pod_id, config), "CreateContainer");
+  }
   ContainerRecord record;
   record.id = NewRandomId();
   record.pod_id = pod_id;
@@ -224,6 +239,7 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   prepared.namespaces.ipc = pod.ipc_ns;
   prepared.namespaces.uts = pod.uts_ns;
   prepared.namespaces.pid = pod.pid_ns;
+  prepared.target_pid = target_pid;
   pods::PodFiles files = pods::PodFilesIn(pod.dir);
   prepared.pod_files = {files.hosts, files.resolv_conf, files.hostname,
                         pod.HostIpc() ? "/dev/shm" : files.shm};
@@ -233,8 +249,9 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
                         spec::GenerateContainerSpec(config, pod.config, image.config(), prepared,
                                                     options_.host, lookup_),
                         what);
+  // cria-runtime said so at info level once, at start; per container it is detail.
   if (generated.oom_score_adj.Clamped()) {
-    log::Info("oom_score_adj clamped to what cria-runtime may set",
+    log::Debug("oom_score_adj clamped to what cria-runtime may set",
               {{"container", record.id},
                {"requested", generated.oom_score_adj.requested},
                {"applied", generated.oom_score_adj.applied}});
@@ -258,6 +275,26 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   undo.Commit();
   log::Info("container created", {{"container", record.id}, {"name", name}});
   return record.id;
+}
+
+// As containerd does for ephemeral (debug) containers: the target is a running container
+// of the same pod, and the new one joins the PID namespace of its process.
+Result<int> ContainerManager::TargetPid(const std::string& pod_id,
+                                        const ::runtime::v1::ContainerConfig& config) {
+  const std::string& target_id = config.linux().security_context().namespace_options().target_id();
+  const std::string what = "PID namespace mode TARGET: target container \"" + target_id + "\"";
+  if (target_id.empty()) {
+    return Status(StatusCode::kInvalidArgument, "PID namespace mode TARGET needs a target_id");
+  }
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord target, Get(target_id), what);
+  if (target.pod_id != pod_id) {
+    return Status(StatusCode::kInvalidArgument,
+                  what + " is in another pod (" + target.pod_id + ")");
+  }
+  if (target.state != ContainerState::kRunning || target.pid <= 0) {
+    return Status(StatusCode::kFailedPrecondition, what + " is not running");
+  }
+  return target.pid;
 }
 
 std::vector<std::shared_ptr<const ContainerRecord>> ContainerManager::Snapshots() {
@@ -311,6 +348,11 @@ Status ContainerManager::Start(const std::string& id) {
                   "StartContainer: container " + id + " is not in the created state");
   }
   CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "StartContainer");
+  // The spec names the target's pid: it must still be that process (while the target runs,
+  // its pid cannot have been reused). Nothing is made yet, so the container stays CREATED.
+  if (TargetsPid(record.config)) {
+    CRIA_RETURN_IF_ERROR(TargetPid(record.pod_id, record.config).status(), "StartContainer " + id);
+  }
   std::error_code ec;
   fs::create_directories(cli.root(), ec);
   oci::ConmonRequest request;

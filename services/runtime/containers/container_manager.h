@@ -87,6 +87,8 @@ class ContainerManager {
 
  private:
   Status Persist(const ContainerRecord& record);
+  // For PID namespace mode TARGET: the pid of the running target container in the pod.
+  Result<int> TargetPid(const std::string& pod_id, const ::runtime::v1::ContainerConfig& config);
   // With mu_ held: reads the exit file of a running container; EXITED once it is there.
   void Refresh(ContainerRecord& record);
   // With mu_ held: applies what CheckExit found, and persists an exit.

@@ -10,6 +10,7 @@
 
 #include "libs/clock/unix_time.h"
 #include "services/runtime/oci/conmon.h"
+#include "services/runtime/spec/cgroup_path.h"
 
 namespace cria::runtime::containers {
 namespace {
@@ -24,8 +25,9 @@ int64_t MtimeUnixNano(const std::string& path) {
 // v2 memory.events). Read before the runtime deletes the cgroup.
 bool OomKilled(const std::string& cgroups_path) {
   if (cgroups_path.empty()) return false;
-  std::string rel = cgroups_path;
-  if (rel.find(':') != std::string::npos) return false;  // systemd slices: not read here
+  Result<std::string> dir = spec::CgroupDirOf(cgroups_path);
+  if (!dir.ok()) return false;
+  const std::string& rel = *dir;
   for (const std::string& file : {"/sys/fs/cgroup/memory" + rel + "/memory.oom_control",
                                   "/sys/fs/cgroup" + rel + "/memory.events"}) {
     std::ifstream in(file);

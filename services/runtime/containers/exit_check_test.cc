@@ -134,6 +134,73 @@ TEST_CASE("a record without conmon's pid reads it from the bundle's pid file") {
   CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kExited);
 }
 
+// A memory cgroup laid out as systemd makes a container's scope ("<slice>:cria:<id>" with
+// the systemd cgroup driver), on the v1 memory hierarchy or the v2 one, with a limit of
+// 4 MiB and no swap; removed again (deepest first) at the end.
+struct SystemdShapedCgroup {
+  std::string root, slice_name;
+  std::vector<std::string> dirs;  // outermost first
+  bool v1 = false;
+
+  explicit SystemdShapedCgroup(const std::string& id) {
+    v1 = fs::exists("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+    root = v1 ? "/sys/fs/cgroup/memory" : "/sys/fs/cgroup";
+    const std::string top = "criaoom" + std::to_string(::getpid()) + id;
+    slice_name = top + "-t.slice";
+    for (const std::string& d : {"/" + top + ".slice", "/" + top + ".slice/" + slice_name,
+                                 "/" + top + ".slice/" + slice_name + "/cria-" + id + ".scope"}) {
+      if (!v1)
+        Put(root + fs::path(d).parent_path().string() + "/cgroup.subtree_control", "+memory");
+      REQUIRE(::mkdir((root + d).c_str(), 0755) == 0);
+      dirs.push_back(root + d);
+    }
+    const std::string& scope = dirs.back();
+    if (v1) {
+      Put(scope + "/memory.limit_in_bytes", "4194304");
+      if (fs::exists(scope + "/memory.memsw.limit_in_bytes")) {
+        Put(scope + "/memory.memsw.limit_in_bytes", "4194304");
+      }
+    } else {
+      Put(scope + "/memory.max", "4194304");
+      if (fs::exists(scope + "/memory.swap.max")) Put(scope + "/memory.swap.max", "0");
+    }
+  }
+  ~SystemdShapedCgroup() {
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) ::rmdir(it->c_str());
+  }
+};
+
+TEST_CASE("an OOM kill is seen in a systemd driver's scope, not only in a cgroupfs path") {
+  Fixture f;
+  SystemdShapedCgroup cgroup("c1");
+  f.record.cgroups_path = cgroup.slice_name + ":cria:c1";
+  // A process that joins the scope and touches far more than its limit: the kernel's OOM
+  // killer ends it.
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::ofstream(cgroup.dirs.back() + "/cgroup.procs") << "0";
+    constexpr size_t kSize = 64 << 20;
+    char* p = static_cast<char*>(::malloc(kSize));
+    for (size_t i = 0; p != nullptr && i < kSize; i += 4096) p[i] = 1;
+    ::_exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  f.record.conmon_pid = pid;  // reaped: gone, as conmon is after writing the exit file
+  Put(f.exits + "/c1", "137");
+  ExitCheck check = CheckExit(f.exits, f.record);
+  REQUIRE(check.outcome == Outcome::kExited);
+  CHECK(check.oom_killed);
+
+  // The same container in a cgroup that saw no OOM kill.
+  SystemdShapedCgroup quiet("c2");
+  f.record.cgroups_path = quiet.slice_name + ":cria:c2";
+  CHECK_FALSE(CheckExit(f.exits, f.record).oom_killed);
+}
+
 TEST_CASE("only RUNNING and UNKNOWN containers may have exited by themselves") {
   ContainerRecord r;
   for (auto [state, may] :

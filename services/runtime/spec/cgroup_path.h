@@ -17,4 +17,10 @@ namespace cria::runtime::spec {
 Result<std::string> CgroupsPath(const std::string& parent, cgroups::Driver driver,
                                 const std::string& id);
 
+// The directory a cgroupsPath of either syntax names, relative to a hierarchy's root:
+// a cgroupfs path as it is; "<slice>:<prefix>:<name>" as systemd lays it out, the slice
+// expanded as runc does ("a-b.slice" -> "/a.slice/a-b.slice") and the scope
+// "<prefix>-<name>.scope" in it. InvalidArgument for a slice name systemd would refuse.
+Result<std::string> CgroupDirOf(const std::string& cgroups_path);
+
 }  // namespace cria::runtime::spec

@@ -233,6 +233,19 @@ TEST_CASE("cgroups paths in both drivers' syntax") {
         StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("the cgroup directory a cgroupsPath names, as runc and systemd lay it out") {
+  CHECK(*CgroupDirOf("/kubepods/burstable/pod1/cria-abc") == "/kubepods/burstable/pod1/cria-abc");
+  CHECK(*CgroupDirOf("kubepods-burstable-pod1.slice:cria:abc") ==
+        "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/cria-abc.scope");
+  CHECK(*CgroupDirOf("system.slice:cria:abc") == "/system.slice/cria-abc.scope");
+  CHECK(*CgroupDirOf("-.slice:cria:abc") == "/cria-abc.scope");
+  for (const char* bad : {"-a.slice:cria:x", "a--b.slice:cria:x", "a-.slice:cria:x",
+                          ".slice:cria:x", "a.scope:cria:x", "a/b.slice:cria:x", "a.slice:x"}) {
+    INFO(bad);
+    CHECK(CgroupDirOf(bad).status().code() == StatusCode::kInvalidArgument);
+  }
+}
+
 google::protobuf::Map<std::string, std::string> Sysctls(
     std::vector<std::pair<std::string, std::string>> entries) {
   google::protobuf::Map<std::string, std::string> out;

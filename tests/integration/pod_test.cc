@@ -268,11 +268,17 @@ TEST_CASE("bad pod requests get their code and leak nothing") {
   REQUIRE(pods.Run(Pods::Config("sys"), &id).ok());
   REQUIRE(pods.Remove(id).ok());
 
-  // A host-network pod: no netns, no UTS pin, no IP.
+  // A host-network pod: no netns, no UTS pin, no IP; the kubelet sends it no hostname, and
+  // its /etc/hostname is the node's, as is the UTS namespace its containers share.
   cri::PodSandboxConfig host = Pods::Config("hostnet");
   host.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
       cri::NODE);
+  host.clear_hostname();
   REQUIRE(pods.Run(host, &id).ok());
+  char node[256] = {};
+  REQUIRE(gethostname(node, sizeof(node) - 1) == 0);
+  CHECK(ReadAll(pods.stack.run_dir() + "/runtime/pods/" + id + "/hostname") ==
+        std::string(node) + "\n");
   cri::PodSandboxStatusResponse status;
   REQUIRE(pods.Status(id, &status).ok());
   CHECK(status.status().network().ip().empty());

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <fstream>
 #include <sstream>
 
@@ -23,7 +24,12 @@ PodFiles PodFilesIn(const std::string& dir) {
 }
 
 std::string PodHostname(const ::runtime::v1::PodSandboxConfig& config) {
-  return config.hostname().empty() ? config.metadata().name() : config.hostname();
+  if (!config.hostname().empty()) return config.hostname();
+  // The kubelet sends none for a host-network pod: its containers have the node's UTS
+  // namespace, and the spec generator gives them the node's name in $HOSTNAME too.
+  char name[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return config.metadata().name();
+  return name;
 }
 
 Status WritePodFiles(const std::string& dir, const ::runtime::v1::PodSandboxConfig& config,

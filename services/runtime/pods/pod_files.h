@@ -18,7 +18,7 @@ struct PodFiles {
 PodFiles PodFilesIn(const std::string& dir);
 
 // Writes hostname, hosts (localhost lines and the pod's IPs under its hostname) and
-// resolv.conf. `hostname` may be empty (the pod name is used).
+// resolv.conf. `hostname` may be empty (the node's name is used, as containerd and CRI-O do).
 Status WritePodFiles(const std::string& dir, const ::runtime::v1::PodSandboxConfig& config,
                      const std::vector<std::string>& ips);
 // Mounts a 64 MiB tmpfs (mode 1777, nosuid, nodev, noexec) at <dir>/shm.

@@ -317,6 +317,57 @@ TEST_CASE("seccomp: RuntimeDefault blocks unshare, Unconfined allows it") {
   CHECK(s.error_message().find("/no/such/profile.json") != std::string::npos);
 }
 
+// A Localhost profile of the operator's, in the OCI format: what it denies fails with
+// EPERM in the container and only there.
+TEST_CASE("seccomp: a Localhost profile file is applied") {
+  Cluster c;
+  const std::string pod = c.RunPod("localhost");
+  const std::string profile = c.stack().root() + "/no-mkdir.json";
+  std::ofstream(profile) << R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+      {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]})";
+  const std::string confined = c.Sleeper(pod, "confined", [&](cri::ContainerConfig& cfg) {
+    auto* seccomp = cfg.mutable_linux()->mutable_security_context()->mutable_seccomp();
+    seccomp->set_profile_type(cri::SecurityProfile::Localhost);
+    seccomp->set_localhost_ref(profile);
+  });
+  const std::string open = c.Sleeper(pod, "open");
+  cri::ExecSyncResponse out = c.Sh(confined, "mkdir /tmp/d");
+  CHECK(out.exit_code() != 0);
+  CHECK(out.stderr().find("Operation not permitted") != std::string::npos);
+  CHECK(c.Sh(confined, "touch /tmp/f && echo ok").stdout() == "ok\n");  // the rest is allowed
+  CHECK(CapMask(c.Sh(confined, "cat /proc/self/status").stdout(), "Seccomp") == 2);
+  CHECK(c.Sh(open, "mkdir /tmp/d && echo ok").stdout() == "ok\n");
+}
+
+// CPU limits reach the container's cgroup as the kubelet asks for them, and a CRI device
+// appears at its container path, usable.
+TEST_CASE("resources and devices: CPU quota, period, shares, cpuset; a device node") {
+  Cluster c;
+  const std::string pod = c.RunPod("cpu");
+  const std::string id = c.Sleeper(pod, "ctr", [](cri::ContainerConfig& cfg) {
+    auto* r = cfg.mutable_linux()->mutable_resources();
+    r->set_cpu_period(50000);
+    r->set_cpu_quota(25000);
+    r->set_cpu_shares(256);
+    r->set_cpuset_cpus("0");
+    cri::Device* device = cfg.add_devices();
+    device->set_host_path("/dev/zero");
+    device->set_container_path("/dev/cria-zero");
+    device->set_permissions("rw");
+  });
+  CHECK(Trim(FileText(c.CgroupDir("cpu", id) + "/cpu.cfs_period_us")) == "50000");
+  CHECK(Trim(FileText(c.CgroupDir("cpu", id) + "/cpu.cfs_quota_us")) == "25000");
+  CHECK(Trim(FileText(c.CgroupDir("cpu", id) + "/cpu.shares")) == "256");
+  CHECK(Trim(FileText(c.CgroupDir("cpuset", id) + "/cpuset.cpus")) == "0");
+  CHECK(Trim(c.Sh(id, "grep Cpus_allowed_list /proc/self/status").stdout()) ==
+        "Cpus_allowed_list:\t0");
+  // /dev/zero's numbers (1, 5) at the new path, readable through the device cgroup.
+  CHECK(Trim(c.Sh(id, "stat -c %t,%T /dev/cria-zero").stdout()) == "1,5");
+  CHECK(c.Sh(id, "head -c 3 /dev/cria-zero | wc -c").stdout().find('3') != std::string::npos);
+  const std::string plain = c.Sleeper(pod, "plain");
+  CHECK(c.Sh(plain, "test -e /dev/cria-zero").exit_code() != 0);
+}
+
 TEST_CASE("memory limit: a container that exceeds it ends OOMKilled") {
   Cluster c;
   const std::string pod = c.RunPod("oom");

@@ -368,6 +368,58 @@ TEST_CASE("resources and devices: CPU quota, period, shares, cpuset; a device no
   CHECK(c.Sh(plain, "test -e /dev/cria-zero").exit_code() != 0);
 }
 
+// A profile or label asked for on a host without the module is refused with
+// FailedPrecondition and nothing is made (this machine has neither); on a host with it,
+// it is passed through to the OCI spec (the container is not started: the test profile
+// is not loaded).
+TEST_CASE("AppArmor and SELinux: passed through where the host has them, refused if not") {
+  const bool apparmor = Trim(FileText("/sys/module/apparmor/parameters/enabled")) == "Y";
+  const bool selinux = fs::exists("/sys/fs/selinux/enforce");
+  Cluster c;
+  const std::string pod = c.RunPod("lsm");
+  struct Case {
+    const char* name;
+    bool host_has;
+    const char* module;
+    const char* in_spec;
+    Cluster::ContainerEdit edit;
+  };
+  for (const Case& k : std::vector<Case>{
+           {"aa", apparmor, "AppArmor", R"("apparmorProfile":"cria-test-profile")",
+            [](cri::ContainerConfig& cfg) {
+              auto* aa = cfg.mutable_linux()->mutable_security_context()->mutable_apparmor();
+              aa->set_profile_type(cri::SecurityProfile::Localhost);
+              aa->set_localhost_ref("cria-test-profile");
+            }},
+           {"se", selinux, "SELinux", "s0:c1,c2",
+            [](cri::ContainerConfig& cfg) {
+              cfg.mutable_linux()->mutable_security_context()->mutable_selinux_options()->set_level(
+                  "s0:c1,c2");
+            }},
+       }) {
+    INFO(k.module << (k.host_has ? " on this host" : " not on this host"));
+    std::string id;
+    grpc::Status s = c.Create(pod, k.name, {"true"}, &id, k.edit);
+    if (k.host_has) {
+      REQUIRE(s.ok());
+      std::string info;
+      c.Status(id, &info);
+      CHECK(info.find(k.in_spec) != std::string::npos);
+      REQUIRE(c.Remove(id).ok());
+    } else {
+      CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+      CHECK(s.error_message().find(k.module) != std::string::npos);
+    }
+  }
+  CHECK(c.List().empty());
+  // RuntimeDefault needs no module: it runs either way.
+  const std::string plain = c.Sleeper(pod, "default", [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->mutable_apparmor()->set_profile_type(
+        cri::SecurityProfile::RuntimeDefault);
+  });
+  CHECK(c.Status(plain).state() == cri::CONTAINER_RUNNING);
+}
+
 TEST_CASE("memory limit: a container that exceeds it ends OOMKilled") {
   Cluster c;
   const std::string pod = c.RunPod("oom");

@@ -102,7 +102,10 @@ CriCluster::CriCluster(CriClusterOptions options)
       "  default_runtime: \"" + TestOciRuntime() + "\"\n" + options_.runtime_yaml);
   stack_.StartAll();
   Connect();
+  image_ref_ = PushImage("busybox", {});
+}
 
+it::ImageSpec CriCluster::TestImageSpec() const {
   it::ImageSpec spec;
   spec.layers = {it::BusyboxLayer()};
   it::LayerSpec tools;
@@ -115,16 +118,22 @@ CriCluster::CriCluster(CriClusterOptions options)
   for (const it::LayerSpec& layer : options_.extra_layers) spec.layers.push_back(layer);
   spec.env = {"PATH=/bin", "FROM_IMAGE=yes"};
   spec.cmd = {"sh"};
+  return spec;
+}
+
+std::string CriCluster::PushImage(const std::string& repo, const ImageEdit& edit) {
+  it::ImageSpec spec = TestImageSpec();
+  if (edit) edit(spec);
   auto built = it::Build(spec);
   REQUIRE(built.ok());
-  REQUIRE(it::Push(registry_, "cria/busybox", "1", *built).ok());
+  REQUIRE(it::Push(registry_, "cria/" + repo, "1", *built).ok());
   cri::PullImageRequest pull;
-  pull.mutable_image()->set_image(registry_.address() + "/cria/busybox:1");
+  pull.mutable_image()->set_image(registry_.address() + "/cria/" + repo + ":1");
   cri::PullImageResponse pulled;
   grpc::Status s = rpc::Call(*images_, &cri::ImageService::Stub::PullImage, pull, &pulled, 120s);
   INFO(s.error_message());
   REQUIRE(s.ok());
-  image_ref_ = pulled.image_ref();
+  return pulled.image_ref();
 }
 
 CriCluster::~CriCluster() {
@@ -191,13 +200,7 @@ void CriCluster::CheckClean() {
     INFO("RemovePodSandbox " << id << ": " << s.error_message() << stack_.Log("runtime"));
     CHECK(s.ok());
   }
-  for (const std::string& leak : Leaks()) FAIL_CHECK("leaked: " << leak);
-  for (const std::string& parent : CgroupDirs(cgroup_parent_)) {
-    std::error_code ec;
-    if (!fs::exists(parent, ec)) continue;
-    INFO("rmdir " << parent);
-    CHECK(::rmdir(parent.c_str()) == 0);
-  }
+  CheckNoLeaks(stack_, cgroup_parent_);
 }
 
 grpc::Status CriCluster::Create(const std::string& pod_id, const std::string& name,
@@ -308,8 +311,11 @@ grpc::Status CriCluster::ReopenLog(const std::string& id) {
   return rpc::Call(*runtime_, &Runtime::ReopenContainerLog, req, &resp, 30s);
 }
 
-std::vector<cri::Container> CriCluster::List() {
+std::vector<cri::Container> CriCluster::List() { return List(cri::ContainerFilter()); }
+
+std::vector<cri::Container> CriCluster::List(const cri::ContainerFilter& filter) {
   cri::ListContainersRequest req;
+  *req.mutable_filter() = filter;
   cri::ListContainersResponse resp;
   grpc::Status s = rpc::Call(*runtime_, &Runtime::ListContainers, req, &resp, 30s);
   INFO(s.error_message());
@@ -322,10 +328,20 @@ std::string CriCluster::CgroupDir(const std::string& controller,
   return "/sys/fs/cgroup/" + controller + cgroup_parent_ + "/cria-" + container_id;
 }
 
-std::vector<std::string> CriCluster::Leaks() const {
+std::vector<std::string> CriCluster::ContainerProcesses(const std::string& container_id) const {
+  std::vector<std::string> out;
+  for (int pid : ProcsInCgroup(cgroup_parent_ + "/cria-" + container_id)) {
+    out.push_back(CommandLine(std::to_string(pid)));
+  }
+  return out;
+}
+
+std::vector<std::string> CriCluster::Leaks() const { return StackLeaks(stack_, cgroup_parent_); }
+
+std::vector<std::string> StackLeaks(const Stack& stack, const std::string& cgroup_parent) {
   std::vector<std::string> leaks;
   for (const std::string& point : MountPoints()) {
-    if (StartsWith(point, stack_.root() + "/")) leaks.push_back("mount " + point);
+    if (StartsWith(point, stack.root() + "/")) leaks.push_back("mount " + point);
   }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
@@ -333,7 +349,7 @@ std::vector<std::string> CriCluster::Leaks() const {
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
     const std::string cmdline = CommandLine(pid);
     if (StartsWith(fs::path(cmdline.substr(0, cmdline.find(' '))).filename(), "conmon") &&
-        cmdline.find(stack_.root() + "/") != std::string::npos) {
+        cmdline.find(stack.root() + "/") != std::string::npos) {
       leaks.push_back("conmon process " + pid + ": " + cmdline);
       continue;
     }
@@ -341,18 +357,28 @@ std::vector<std::string> CriCluster::Leaks() const {
     std::string line;
     while (std::getline(cgroups, line)) {
       const std::string path = line.substr(line.rfind(':') + 1);
-      if (path == cgroup_parent_ || StartsWith(path, cgroup_parent_ + "/")) {
+      if (path == cgroup_parent || StartsWith(path, cgroup_parent + "/")) {
         leaks.push_back("process " + pid + " in cgroup " + path + ": " + cmdline);
         break;
       }
     }
   }
-  for (const std::string& parent : CgroupDirs(cgroup_parent_)) {
+  for (const std::string& parent : CgroupDirs(cgroup_parent)) {
     for (const auto& entry : fs::directory_iterator(parent, ec)) {
       if (entry.is_directory(ec)) leaks.push_back("cgroup " + entry.path().string());
     }
   }
   return leaks;
+}
+
+void CheckNoLeaks(const Stack& stack, const std::string& cgroup_parent) {
+  for (const std::string& leak : StackLeaks(stack, cgroup_parent)) FAIL_CHECK("leaked: " << leak);
+  for (const std::string& parent : CgroupDirs(cgroup_parent)) {
+    std::error_code ec;
+    if (!fs::exists(parent, ec)) continue;
+    INFO("rmdir " << parent);
+    CHECK(::rmdir(parent.c_str()) == 0);
+  }
 }
 
 }  // namespace cria::testing

@@ -15,6 +15,7 @@
 
 #include "cri/runtime/v1/cri_api.h"
 #include "services/image/registry/test_registry.h"
+#include "services/image/testing/image_builder.h"
 #include "services/image/testing/layer_spec.h"
 #include "tests/support/stack.h"
 
@@ -41,6 +42,7 @@ class CriCluster {
  public:
   using PodEdit = std::function<void(::runtime::v1::PodSandboxConfig&)>;
   using ContainerEdit = std::function<void(::runtime::v1::ContainerConfig&)>;
+  using ImageEdit = std::function<void(image::testing::ImageSpec&)>;
 
   // Starts the registry and the daemons, pushes and pulls the image. The image is
   // busybox (applet links for the tools tests use: sh, id, touch, chown, mknod, ip, mount,
@@ -61,6 +63,10 @@ class CriCluster {
 
   // After a restart of a daemon: fresh stubs.
   void Connect();
+
+  // Another image: the test image's spec with `edit` applied (a StopSignal, say), pushed
+  // as cria/<repo>:1 and pulled (REQUIREd). Returns its image ref.
+  std::string PushImage(const std::string& repo, const ImageEdit& edit);
 
   // RunPodSandbox of pod `name` (namespace default, uid <name>-uid) with its log directory,
   // the cluster's cgroup parent and a PID namespace per container; `edit` may change the
@@ -93,9 +99,13 @@ class CriCluster {
                       const ::runtime::v1::LinuxContainerResources& resources);
   grpc::Status ReopenLog(const std::string& id);
   std::vector<::runtime::v1::Container> List();
+  std::vector<::runtime::v1::Container> List(const ::runtime::v1::ContainerFilter& filter);
 
   // The host directory of a container's cgroup in a v1 controller ("memory", ...).
   std::string CgroupDir(const std::string& controller, const std::string& container_id) const;
+  // The command lines (NULs made spaces) of the processes in a container's cgroup, in
+  // any hierarchy: its own processes and those exec'd into it.
+  std::vector<std::string> ContainerProcesses(const std::string& container_id) const;
 
   // What the cluster's pods left behind, one line each: mounts under the temp root,
   // conmon processes of this stack, processes in the cgroup parent, cgroups under it.
@@ -107,6 +117,9 @@ class CriCluster {
   void CheckClean();
 
  private:
+  // The test image: busybox, the extra applet links, the options' layers, env and cmd.
+  image::testing::ImageSpec TestImageSpec() const;
+
   CriClusterOptions options_;
   image::registry::testing::TestRegistry registry_;
   Stack stack_;
@@ -116,6 +129,15 @@ class CriCluster {
   std::string cgroup_parent_;
   std::map<std::string, ::runtime::v1::PodSandboxConfig> pods_;  // id → config
 };
+
+// What the pods of `stack` in cgroup parent `cgroup_parent` left behind, one line each:
+// mounts under the stack's root, conmon processes of the stack, processes in the cgroup
+// parent, cgroups under it (what CriCluster::Leaks reports, for tests that drive a Stack
+// without a CriCluster, such as criactl's).
+std::vector<std::string> StackLeaks(const Stack& stack, const std::string& cgroup_parent);
+// FAIL_CHECKs every line of StackLeaks, then removes the cgroup parent, CHECKing that it
+// could be (nothing left in it). CHECK only: a fixture's destructor may call it.
+void CheckNoLeaks(const Stack& stack, const std::string& cgroup_parent);
 
 // The whole content of a file ("" when it cannot be read).
 std::string FileText(const std::string& path);

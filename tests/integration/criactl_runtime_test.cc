@@ -2,6 +2,8 @@
 // criactl binary against the real daemons (registry on 127.0.0.1, image, storage, network,
 // runtime with conmon and runc): runp, pods, create (pulling the image), start, ps, logs
 // (with -f and partial lines), exec, inspect, inspectp, update, stop, rm, stopp, rmp, run.
+// Each test ends with a check that nothing was left behind: mounts, conmon and container
+// processes, cgroups.
 #include <rapidjson/document.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,9 +14,11 @@
 #include <sstream>
 #include <thread>
 
+#include "libs/testing/cgroup_tree.h"
 #include "services/image/registry/test_registry.h"
 #include "services/image/testing/image_builder.h"
 #include "services/image/testing/image_push.h"
+#include "tests/support/cri_cluster.h"
 #include "tests/support/stack.h"
 
 namespace cria::testing {
@@ -47,11 +51,15 @@ rapidjson::Document Json(const std::string& text) {
   return doc;
 }
 
+// The registry and every daemon; the pods the tests make (their configs name
+// `cgroup_parent`) are removed at the end, and nothing they had may be left behind.
 struct Node {
   image::registry::testing::TestRegistry registry;
   Stack stack;
   std::string image;  // registry/cria/busybox:1
   std::string log_dir;
+  // The cgroup parent of every pod, so what they leave is found (as with CriCluster).
+  const std::string cgroup_parent = "/cria-test-" + std::to_string(getpid());
 
   Node() {
     REQUIRE(registry.started());
@@ -68,10 +76,16 @@ struct Node {
     log_dir = stack.root() + "/pod-logs";
   }
   ~Node() {
-    (void)Criactl({"rmp", "--all", "--force"});
+    CommandResult removed = Criactl({"rmp", "--all", "--force"});
+    if (std::uncaught_exceptions() == 0) {
+      INFO("criactl rmp --all --force: " << removed.error);
+      CHECK(removed.exit_code == 0);
+      CheckNoLeaks(stack, cgroup_parent);
+    }
     stack.Terminate("runtime");
     stack.Terminate("network");
     RunCommand({"/usr/sbin/ip", "link", "del", BridgeName()});
+    (void)RemoveCgroup(cgroup_parent);
   }
 
   CommandResult Criactl(std::vector<std::string> args) const {
@@ -107,7 +121,8 @@ struct Node {
   "log_directory": ")" + log_dir + "/" +
                                      name + R"(",
   "labels": {"app": ")" + name + R"("},
-  "linux": {"security_context": {"namespace_options": {"pid": 1}}}
+  "linux": {"cgroup_parent": ")" + cgroup_parent +
+                                     R"(", "security_context": {"namespace_options": {"pid": 1}}}
 }
 )");
   }
@@ -173,10 +188,9 @@ TEST_CASE("criactl: a pod and a container through their whole life") {
   CHECK(inspectp["info"].IsObject());
 
   // create pulls the image the runtime does not have yet.
-  std::string config =
-      node.ContainerYaml("writer",
-                         "echo hello; echo oops >&2; printf abc; sleep 0.5; echo def; "
-                         "echo done; exec sleep 300");
+  const std::string script =
+      "echo hello; echo oops >&2; printf abc; sleep 0.5; echo def; echo done; exec sleep 300";
+  std::string config = node.ContainerYaml("writer", script);
   CommandResult created = node.Criactl({"create", pod, config, pod_config});
   INFO(created.error << node.stack.Log("runtime"));
   REQUIRE(created.exit_code == 0);
@@ -366,6 +380,9 @@ TEST_CASE("criactl run: a pod and a started container from two files") {
                                           node.log_dir +
                                           "/runner\n"
                                           "linux:\n"
+                                          "  cgroup_parent: " +
+                                          node.cgroup_parent +
+                                          "\n"
                                           "  security_context:\n"
                                           "    namespace_options:\n"
                                           "      pid: CONTAINER\n");

@@ -1,13 +1,14 @@
 // criactl's runtime verbs end to end, the way a person at a node uses crictl: the real
 // criactl binary against the real daemons (registry on 127.0.0.1, image, storage, network,
-// runtime with conmon and runc): runp, pods, create (pulling the image), start, ps, logs
-// (with -f and partial lines), exec, inspect, inspectp, update, stop, rm, stopp, rmp, run.
-// Each test ends with a check that nothing was left behind: mounts, conmon and container
-// processes, cgroups.
+// runtime with conmon and runc): runp, pods, create (pulling the image), start, ps (its
+// filters), logs (with -f and partial lines), exec, inspect (the pid and the OCI spec),
+// inspectp, update (seen in the cgroups), stop, rm, stopp, rmp, run. Each test ends with a
+// check that nothing was left behind: mounts, conmon and container processes, cgroups.
 #include <rapidjson/document.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -225,6 +226,23 @@ TEST_CASE("criactl: a pod and a container through their whole life") {
   REQUIRE(listed["containers"].Size() == 1);
   CHECK(std::string(listed["containers"][0]["id"].GetString()) == id);
 
+  // --id and --pod select, with a second pod and container there to be left out.
+  std::string other_config = node.PodJson("other", "other-uid");
+  std::string other = Trim(node.Ok({"runp", other_config}));
+  std::string idle =
+      Trim(node.Ok({"create", other, node.ContainerYaml("idle", "exec sleep 300"), other_config}));
+  CHECK(Trim(node.Ok({"start", idle})) == idle);
+  CHECK(Lines(node.Ok({"ps", "-q"})).size() == 2);
+  CHECK(Trim(node.Ok({"ps", "-q", "--id", id})) == id);
+  CHECK(Trim(node.Ok({"ps", "-q", "--id", idle.substr(0, 13)})) == idle);
+  CHECK(Trim(node.Ok({"ps", "-q", "-a", "--id", std::string(64, 'f')})).empty());
+  CHECK(Trim(node.Ok({"ps", "-q", "--pod", pod})) == id);
+  CHECK(Trim(node.Ok({"ps", "-q", "-p", other.substr(0, 13)})) == idle);
+  CHECK(Trim(node.Ok({"ps", "-q", "--pod", other, "--id", id})).empty());
+  CHECK(Lines(node.Ok({"rmp", "-f", other})) ==
+        std::vector<std::string>{"Stopped sandbox " + other, "Removed sandbox " + other});
+  CHECK(Trim(node.Ok({"ps", "-q", "-a"})) == id);
+
   // logs: stdout to stdout, stderr to stderr, the partial "abc" joined with "def".
   CommandResult logs = node.WaitLogs(id, "done");
   CHECK(logs.output == "hello\nabcdef\ndone\n");
@@ -263,13 +281,36 @@ TEST_CASE("criactl: a pod and a container through their whole life") {
   CHECK(std::string(inspect["status"]["logPath"].GetString()) ==
         node.log_dir + "/web/writer.0.log");
   CHECK(inspect["info"]["pid"].GetInt() > 0);
+  {  // ... the pid of the container's process, and the OCI spec it was created from.
+    const std::string pid = std::to_string(inspect["info"]["pid"].GetInt());
+    std::string cmdline = FileText("/proc/" + pid + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    CHECK(cmdline == "sleep 300 ");  // where the script ends: exec sleep 300
+    REQUIRE(inspect["info"].HasMember("runtimeSpec"));
+    const rapidjson::Value& spec = inspect["info"]["runtimeSpec"];
+    REQUIRE(spec.IsObject());
+    REQUIRE(spec["process"]["args"].IsArray());
+    std::vector<std::string> args;
+    for (const auto& arg : spec["process"]["args"].GetArray()) args.push_back(arg.GetString());
+    CHECK(args == std::vector<std::string>{"sh", "-c", script});
+    CHECK(std::string(inspect["info"]["sandboxID"].GetString()) == pod);
+  }
   CHECK(node.Ok({"inspect", "-o", "yaml", id}).find("state: CONTAINER_RUNNING") !=
         std::string::npos);
   CHECK(node.Ok({"inspect", "-o", "table", id}).find("State: CONTAINER_RUNNING") !=
         std::string::npos);
 
-  // update changes the running container's resources.
+  // update changes the running container's resources: its cgroups (v1 here) show them.
+  const std::string cgroup = node.cgroup_parent + "/cria-" + id;
+  const std::string memory_limit = "/sys/fs/cgroup/memory" + cgroup + "/memory.limit_in_bytes";
+  const std::string cpu_shares = "/sys/fs/cgroup/cpu" + cgroup + "/cpu.shares";
+  REQUIRE(fs::exists(memory_limit));
+  REQUIRE(fs::exists(cpu_shares));
+  CHECK(Trim(FileText(memory_limit)) != "134217728");
+  CHECK(Trim(FileText(cpu_shares)) != "512");
   CHECK(Trim(node.Ok({"update", "--memory", "134217728", "--cpu-share", "512", id})) == id);
+  CHECK(Trim(FileText(memory_limit)) == "134217728");
+  CHECK(Trim(FileText(cpu_shares)) == "512");
 
   // rm refuses a running container; stop, then rm, which removes the log file too.
   CommandResult refused = node.Criactl({"rm", id});

@@ -2,14 +2,26 @@
 // docker-registry on 127.0.0.1, a pod (CNI bridge, pinned namespaces), containers created
 // and started under conmon with runc, their exit codes, CRI logs, stop signals, exec, a
 // start that fails, and a restart of cria-runtime that loses no exit.
+#include <fcntl.h>
+#include <rapidjson/document.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "cri/runtime/v1/cri_api.h"
 #include "cria/storage/v1/storage.grpc.pb.h"
+#include "libs/testing/cgroup_tree.h"
 #include "tests/support/cri_cluster.h"
 
 namespace cria::testing {
@@ -18,6 +30,7 @@ namespace {
 namespace cri = ::runtime::v1;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 
 // One pod ("pod", with its log directory) in a CriCluster; at the end of each test every
 // pod is removed and nothing may be left behind.
@@ -36,6 +49,52 @@ struct Cluster : CriCluster {
     return CriCluster::Create(pod_id, name, command, id);
   }
 };
+
+// A container's verbose ContainerStatus info, parsed.
+rapidjson::Document Info(CriCluster& c, const std::string& id) {
+  std::string text;
+  c.Status(id, &text);
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  INFO(text);
+  REQUIRE(doc.IsObject());
+  return doc;
+}
+
+// The host pid of a running container's process (its verbose info's "pid").
+std::string Pid(CriCluster& c, const std::string& id) {
+  rapidjson::Document info = Info(c, id);
+  REQUIRE(info.HasMember("pid"));
+  REQUIRE(info["pid"].IsInt());
+  REQUIRE(info["pid"].GetInt() > 0);
+  return std::to_string(info["pid"].GetInt());
+}
+
+// The value of a "Key:\tvalue" line of /proc/<pid>/status ("" when absent).
+std::string ProcStatus(const std::string& pid, const std::string& key) {
+  std::istringstream lines(FileText("/proc/" + pid + "/status"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(key + ":\t", 0) == 0) return line.substr(key.size() + 2);
+  }
+  return "";
+}
+
+// Polls until `done` holds (at most `limit`); returns whether it did.
+bool Eventually(const std::function<bool()>& done,
+                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto end = Clock::now() + limit;
+  while (!done()) {
+    if (Clock::now() >= end) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+cri::Signal CriSignal(const std::string& name) {
+  cri::Signal signal = cri::RUNTIME_DEFAULT;
+  REQUIRE(cri::Signal_Parse(name, &signal));
+  return signal;
+}
 
 TEST_CASE("the kubelet's path: a container that writes and exits 3") {
   Cluster c;
@@ -289,6 +348,55 @@ TEST_CASE("recovery after kill -9: every state, half-done work, every operation 
   }
   CHECK(c.List().empty());
   CHECK(StorageRootfs(c).empty());
+}
+
+// StopContainer's signal: the CRI config's stop_signal, else the image's StopSignal, else
+// SIGTERM. The shell is PID 1 of its PID namespace, so a signal it has no trap for is
+// ignored and would end in SIGKILL (137) after the timeout; each trap exits with its own
+// code, which tells which signal came.
+TEST_CASE("stop signal: the container's, else the image's StopSignal, else SIGTERM") {
+  Cluster c;
+  const std::string usr1_image = c.PushImage(
+      "stop-usr1", [](image::testing::ImageSpec& spec) { spec.stop_signal = "SIGUSR1"; });
+  REQUIRE(usr1_image != c.image_ref());
+  const std::vector<std::string> trap = {
+      "sh", "-c",
+      "trap 'exit 7' USR1; trap 'exit 8' USR2; trap 'exit 9' TERM; while :; do sleep 0.1; done"};
+  // SigCgt bits of USR1 (10), USR2 (12) and TERM (15): the traps are in place.
+  constexpr uint64_t kTrapped = (1u << 9) | (1u << 11) | (1u << 14);
+  struct Case {
+    std::string name, image;
+    cri::Signal stop_signal;
+    int exit_code;
+  };
+  const std::vector<Case> cases = {
+      {"from-cri", c.image_ref(), CriSignal("SIGUSR1"), 7},
+      {"from-image", usr1_image, cri::RUNTIME_DEFAULT, 7},
+      {"cri-over-image", usr1_image, CriSignal("SIGUSR2"), 8},
+      {"default", c.image_ref(), cri::RUNTIME_DEFAULT, 9},
+  };
+  for (const Case& k : cases) {
+    INFO(k.name);
+    const std::string id = c.Run(c.pod_id, k.name, trap, [&](cri::ContainerConfig& config) {
+      config.mutable_image()->set_image(k.image);
+      config.set_stop_signal(k.stop_signal);
+    });
+    cri::ContainerStatus st = c.Status(id);
+    CHECK(st.image_ref() == k.image);
+    CHECK(st.stop_signal() == k.stop_signal);
+    const std::string pid = Pid(c, id);
+    REQUIRE(Eventually([&] {
+      const std::string caught = ProcStatus(pid, "SigCgt");
+      return !caught.empty() && (std::stoull(caught, nullptr, 16) & kTrapped) == kTrapped;
+    }));
+    const auto started = Clock::now();
+    REQUIRE(c.Stop(id, 10).ok());
+    CHECK(Clock::now() - started < 5s);
+    st = c.Status(id);
+    CHECK(st.state() == cri::CONTAINER_EXITED);
+    CHECK(st.exit_code() == k.exit_code);
+    REQUIRE(c.Remove(id).ok());
+  }
 }
 
 }  // namespace

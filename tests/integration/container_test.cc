@@ -508,5 +508,66 @@ TEST_CASE("conmon's attach socket is where cria points conmon") {
   // bundle, is left behind dangling: not asserted, see the tests-gaps report.)
 }
 
+// ListContainers' filters with two pods: the id (a prefix, as crictl passes) and the pod
+// really select; the verbose status carries the pid and the OCI spec.
+TEST_CASE("ListContainers filters by id and pod; verbose status has the pid and the spec") {
+  Cluster c;
+  const std::string other = c.RunPod("other");
+  const std::string a = c.Run(c.pod_id, "a", {"sleep", "100000"});
+  const std::string b = c.Run(other, "b", {"sleep", "200000"});
+  std::string created;
+  REQUIRE(c.Create("created", {"true"}, &created).ok());
+  auto ids = [&](const cri::ContainerFilter& filter) {
+    std::set<std::string> out;
+    for (const cri::Container& listed : c.List(filter)) out.insert(listed.id());
+    return out;
+  };
+  auto filter = [](const std::string& id, const std::string& pod) {
+    cri::ContainerFilter f;
+    f.set_id(id);
+    f.set_pod_sandbox_id(pod);
+    return f;
+  };
+  using Ids = std::set<std::string>;
+  CHECK(ids({}) == Ids{a, b, created});
+  CHECK(ids(filter(a, "")) == Ids{a});
+  CHECK(ids(filter(b.substr(0, 13), "")) == Ids{b});
+  CHECK(ids(filter(std::string(64, 'f'), "")).empty());
+  CHECK(ids(filter("", c.pod_id)) == Ids{a, created});
+  CHECK(ids(filter("", other)) == Ids{b});
+  CHECK(ids(filter("", other.substr(0, 13))) == Ids{b});
+  CHECK(ids(filter(a, other)).empty());
+  CHECK(ids(filter(b, other)) == Ids{b});
+  cri::ContainerFilter running = filter("", c.pod_id);
+  running.mutable_state()->set_state(cri::CONTAINER_RUNNING);
+  CHECK(ids(running) == Ids{a});
+
+  rapidjson::Document info = Info(c, a);
+  REQUIRE(info.HasMember("pid"));
+  const std::string pid = Pid(c, a);
+  std::string cmdline = FileText("/proc/" + pid + "/cmdline");
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  CHECK(cmdline == "sleep 100000 ");
+  REQUIRE(info.HasMember("sandboxID"));
+  CHECK(std::string(info["sandboxID"].GetString()) == c.pod_id);
+  REQUIRE(info.HasMember("runtimeSpec"));
+  REQUIRE(info["runtimeSpec"].IsObject());
+  const rapidjson::Value& spec = info["runtimeSpec"];
+  REQUIRE(spec.HasMember("process"));
+  REQUIRE(spec["process"].HasMember("args"));
+  const rapidjson::Value& args = spec["process"]["args"];
+  REQUIRE(args.IsArray());
+  std::vector<std::string> argv;
+  for (const auto& arg : args.GetArray()) argv.push_back(arg.GetString());
+  CHECK(argv == std::vector<std::string>{"sleep", "100000"});
+  REQUIRE(spec.HasMember("root"));
+  CHECK(std::string(spec["root"]["path"].GetString()).find(a) != std::string::npos);
+  // A container not started yet: its spec, no pid.
+  rapidjson::Document not_started = Info(c, created);
+  CHECK(not_started["pid"].GetInt() == 0);
+  REQUIRE(not_started["runtimeSpec"].IsObject());
+  CHECK(std::string(not_started["runtimeSpec"]["process"]["args"][0].GetString()) == "true");
+}
+
 }  // namespace
 }  // namespace cria::testing

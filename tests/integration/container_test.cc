@@ -571,5 +571,55 @@ TEST_CASE("ListContainers filters by id and pod; verbose status has the pid and 
   CHECK(std::string(not_started["runtimeSpec"]["process"]["args"][0].GetString()) == "true");
 }
 
+TEST_CASE("no_new_privs: set in the container's process only when asked") {
+  Cluster c;
+  const std::string nnp =
+      c.Run(c.pod_id, "nnp", {"sleep", "100000"}, [](cri::ContainerConfig& config) {
+        config.mutable_linux()->mutable_security_context()->set_no_new_privs(true);
+      });
+  const std::string plain = c.Run(c.pod_id, "plain", {"sleep", "100000"});
+  CHECK(ProcStatus(Pid(c, nnp), "NoNewPrivs") == "1");
+  CHECK(ProcStatus(Pid(c, plain), "NoNewPrivs") == "0");
+  // And what is exec'd into each.
+  grpc::Status s;
+  CHECK(c.Exec(nnp, {"grep", "NoNewPrivs", "/proc/self/status"}, 10, &s).stdout() ==
+        "NoNewPrivs:\t1\n");
+  CHECK(s.ok());
+  CHECK(c.Exec(plain, {"grep", "NoNewPrivs", "/proc/self/status"}, 10, &s).stdout() ==
+        "NoNewPrivs:\t0\n");
+  CHECK(s.ok());
+}
+
+TEST_CASE("a pod's hostname and DNS config reach its containers") {
+  CriClusterOptions options;
+  image::testing::LayerSpec hostname;
+  hostname.created_by = "busybox's hostname";
+  hostname.Symlink("bin/hostname", "busybox");
+  options.extra_layers.push_back(std::move(hostname));
+  CriCluster c(options);
+  const std::string pod = c.RunPod("dns", [](cri::PodSandboxConfig& config) {
+    config.set_hostname("pod-host-name");
+    auto* dns = config.mutable_dns_config();
+    dns->add_servers("10.96.0.10");
+    dns->add_servers("10.96.0.11");
+    dns->add_searches("default.svc.cluster.local");
+    dns->add_searches("cluster.local");
+    dns->add_options("ndots:5");
+    dns->add_options("timeout:2");
+  });
+  const std::string id = c.Run(pod, "probe", {"sleep", "100000"});
+  grpc::Status s;
+  cri::ExecSyncResponse out = c.Exec(id, {"hostname"}, 10, &s);
+  INFO(out.stderr());
+  CHECK(out.stdout() == "pod-host-name\n");
+  CHECK(s.ok());
+  CHECK(c.Exec(id, {"cat", "/etc/hostname"}, 10, &s).stdout() == "pod-host-name\n");
+  CHECK(c.Exec(id, {"cat", "/etc/resolv.conf"}, 10, &s).stdout() ==
+        "nameserver 10.96.0.10\nnameserver 10.96.0.11\n"
+        "search default.svc.cluster.local cluster.local\noptions ndots:5 timeout:2\n");
+  CHECK(s.ok());
+  c.CheckClean();
+}
+
 }  // namespace
 }  // namespace cria::testing

@@ -621,5 +621,58 @@ TEST_CASE("a pod's hostname and DNS config reach its containers") {
   c.CheckClean();
 }
 
+// The infra process (cria-pause under conmon) exists only for a pod sharing its PID
+// namespace: a pod without one holds nothing but its containers' processes.
+TEST_CASE("cria-pause runs only in pods that share their PID namespace") {
+  CriCluster c;
+  auto conmons = [&] {
+    std::vector<std::string> out;
+    for (const std::string& leak : c.Leaks()) {
+      if (leak.rfind("conmon process ", 0) == 0) out.push_back(leak);
+    }
+    return out;
+  };
+  auto pod_processes = [&] {
+    std::vector<std::string> out;
+    for (int pid : ProcsInCgroup(c.cgroup_parent())) {
+      std::string cmdline = FileText("/proc/" + std::to_string(pid) + "/cmdline");
+      std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+      out.push_back(cmdline);
+    }
+    return out;
+  };
+  const std::string own = c.RunPod("own");
+  const std::string a = c.Run(own, "a", {"sleep", "1000"});
+  CHECK(pod_processes() == std::vector<std::string>{"sleep 1000 "});
+  CHECK(conmons().size() == 1);
+  CHECK_FALSE(fs::exists(c.stack().run_dir() + "/ns/pid/" + own));
+  for (const std::string& dir : CgroupDirs(c.cgroup_parent())) {
+    CHECK_FALSE(fs::exists(dir + "/cria-" + own));
+  }
+
+  const std::string shared = c.RunPod("shared", [](cri::PodSandboxConfig& config) {
+    config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        cri::POD);
+  });
+  const std::string b = c.Run(shared, "b", {"sleep", "2000"});
+  std::vector<std::string> procs = pod_processes();
+  std::sort(procs.begin(), procs.end());
+  REQUIRE(procs.size() == 3);
+  CHECK(procs[1] == "sleep 1000 ");
+  CHECK(procs[2] == "sleep 2000 ");
+  CHECK(procs[0].find("cria-pause") != std::string::npos);
+  const std::vector<std::string> monitors = conmons();
+  CHECK(monitors.size() == 3);
+  CHECK(std::count_if(monitors.begin(), monitors.end(), [&](const std::string& m) {
+          return m.find(" -c infra-" + shared.substr(0, 52) + " ") != std::string::npos;
+        }) == 1);
+  bool pause_cgroup = false;
+  for (const std::string& dir : CgroupDirs(c.cgroup_parent())) {
+    pause_cgroup = pause_cgroup || fs::exists(dir + "/cria-" + shared);
+  }
+  CHECK(pause_cgroup);
+  c.CheckClean();
+}
+
 }  // namespace
 }  // namespace cria::testing

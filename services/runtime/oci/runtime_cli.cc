@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <fstream>
 
+#include "libs/process/process_tree.h"
 #include "rapidjson/document.h"
 
 namespace cria::runtime::oci {
@@ -147,11 +148,11 @@ Result<process::Outcome> RuntimeCli::Exec(const std::string& id, const std::stri
   cmd.output_limit = output_limit;
   Result<process::Outcome> outcome = process::Run(cmd);
   // The timeout killed the runtime's process group; the process in the container is
-  // not in it and is killed by its pid.
+  // not in it and is killed by its pid, with whatever it started there.
   if (outcome.ok() && outcome->timed_out) {
     std::ifstream in(pid_file.path());
     pid_t pid = 0;
-    if (in >> pid && pid > 0) ::kill(pid, SIGKILL);
+    if (in >> pid && pid > 0) process::KillProcessTree(pid);
   }
   return outcome;
 }

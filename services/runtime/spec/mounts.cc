@@ -152,7 +152,7 @@ size_t PathDepth(std::string_view clean_path) {
   return static_cast<size_t>(std::count(clean_path.begin(), clean_path.end(), '/'));
 }
 
-std::vector<Mount> SystemMounts(bool privileged, bool host_ipc) {
+std::vector<Mount> SystemMounts(bool privileged) {
   const std::string sys_mode = privileged ? "rw" : "ro";
   std::vector<Mount> mounts = {
       {"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}},
@@ -163,14 +163,11 @@ std::vector<Mount> SystemMounts(bool privileged, bool host_ipc) {
        {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
       {"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
   };
-  if (host_ipc) {
-    // A new mqueue instance belongs to the IPC namespace of whoever mounts it; with the host's
-    // IPC namespace the host's own /dev/mqueue is the right one.
-    mounts.push_back(
-        {"/dev/mqueue", "bind", "/dev/mqueue", {"rbind", "nosuid", "noexec", "nodev"}});
-  } else {
-    mounts.push_back({"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}});
-  }
+  // An mqueue mount shows the queues of the IPC namespace of whoever mounts it, the OCI
+  // runtime's init in the container's: a host-IPC container sees the host's queues this
+  // way too, as with containerd, and needs no /dev/mqueue on the host (CRI-O's bind of it
+  // fails where there is none, e.g. in a container).
+  mounts.push_back({"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}});
   mounts.push_back({"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", sys_mode}});
   mounts.push_back(
       {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", sys_mode}});
@@ -223,7 +220,7 @@ Result<MountPlan> BuildMounts(const google::protobuf::RepeatedPtrField<cri::Moun
 
   MountPlan plan;
   const bool dev_replaced = cri_destinations.count("/dev") > 0;
-  for (Mount& m : SystemMounts(inputs.privileged, inputs.host_ipc)) {
+  for (Mount& m : SystemMounts(inputs.privileged)) {
     if (cri_destinations.count(m.destination)) continue;
     if (dev_replaced && StartsWithDir(m.destination, "/dev")) continue;
     plan.mounts.push_back(std::move(m));

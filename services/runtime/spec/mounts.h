@@ -60,9 +60,9 @@ Result<MountPlan> BuildMounts(const google::protobuf::RepeatedPtrField<::runtime
                               const MountInputs& inputs);
 
 // The system mounts alone: /proc, /dev, /dev/pts, /dev/shm (a 64 MiB tmpfs), /dev/mqueue
-// (the host's, bound, with host IPC), /sys and /sys/fs/cgroup (read-only unless
-// privileged).
-std::vector<Mount> SystemMounts(bool privileged, bool host_ipc);
+// (of the container's IPC namespace, the host's with host IPC), /sys and /sys/fs/cgroup
+// (read-only unless privileged).
+std::vector<Mount> SystemMounts(bool privileged);
 
 // `path` made lexical: repeated '/', "." and ".." resolved, no trailing '/' ("/" stays).
 // Meant for absolute paths; ".." at the root stays at the root.

@@ -81,7 +81,7 @@ Result<GeneratedPauseSpec> GeneratePauseSpec(const cri::PodSandboxConfig& pod,
   spec.root.readonly = true;
   if (!host_network) spec.hostname = pod.hostname();
 
-  for (Mount& m : SystemMounts(privileged, host_ipc)) {
+  for (Mount& m : SystemMounts(privileged)) {
     if (m.destination == "/proc" || m.destination == "/dev" || m.destination == "/dev/pts") {
       spec.mounts.push_back(std::move(m));
     }

@@ -6,6 +6,7 @@
 // DNS, cria-pause only where the PID namespace is shared, host namespaces, and a restart of
 // cria-runtime that loses no exit.
 #include <fcntl.h>
+#include <mqueue.h>
 #include <rapidjson/document.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -375,9 +376,11 @@ TEST_CASE("stop signal: the container's, else the image's StopSignal, else SIGTE
   REQUIRE(usr1_image != c.image_ref());
   const std::vector<std::string> trap = {
       "sh", "-c",
-      "trap 'exit 7' USR1; trap 'exit 8' USR2; trap 'exit 9' TERM; while :; do sleep 0.1; done"};
-  // SigCgt bits of USR1 (10), USR2 (12) and TERM (15): the traps are in place.
-  constexpr uint64_t kTrapped = (1u << 9) | (1u << 11) | (1u << 14);
+      "trap 'exit 7' USR1; trap 'exit 8' USR2; trap 'exit 9' TERM; trap 'exit 10' 35; "
+      "while :; do sleep 0.1; done"};
+  // SigCgt bits of USR1 (10), USR2 (12), TERM (15) and SIGRTMIN+1 (35): the traps are in
+  // place.
+  constexpr uint64_t kTrapped = (1ull << 9) | (1ull << 11) | (1ull << 14) | (1ull << 34);
   struct Case {
     std::string name, image;
     cri::Signal stop_signal;
@@ -388,6 +391,8 @@ TEST_CASE("stop signal: the container's, else the image's StopSignal, else SIGTE
       {"from-image", usr1_image, cri::RUNTIME_DEFAULT, 7},
       {"cri-over-image", usr1_image, CriSignal("SIGUSR2"), 8},
       {"default", c.image_ref(), cri::RUNTIME_DEFAULT, 9},
+      // The CRI's own name for a real-time signal.
+      {"realtime", c.image_ref(), CriSignal("SIGRTMINPLUS1"), 10},
   };
   for (const Case& k : cases) {
     INFO(k.name);
@@ -437,62 +442,69 @@ TEST_CASE("ExecSync: a timeout returns the output so far and kills the command")
   CHECK(c.ContainerProcesses(id) == alone);
 
   // A command whose child holds the output pipes too: the call still ends at the
-  // timeout with what was written. (Only the exec'd shell is killed; its `sleep 30` child
-  // stays in the container until it ends: not asserted, see the tests-gaps report.)
+  // timeout with what was written, and the shell goes with its `sleep 30` child (and the
+  // grandchild a subshell started).
   started = Clock::now();
-  out = c.Exec(id, {"sh", "-c", "echo before; sleep 30; echo after"}, 1, &s);
+  out = c.Exec(id, {"sh", "-c", "echo before; (sleep 31; true) & sleep 30; echo after"}, 1, &s);
   REQUIRE(s.ok());
   CHECK(Clock::now() - started < 10s);
   CHECK(out.stdout() == "before\n");
   CHECK(out.exit_code() == -1);
+  CHECK(Eventually([&] { return c.ContainerProcesses(id) == alone; }, 5s));
+  for (const std::string& p : c.ContainerProcesses(id)) INFO("left in the container: " << p);
+  CHECK(c.ContainerProcesses(id) == alone);
 }
 
-// The output cap of ExecSync: cria-runtime keeps the first 16 MiB of each stream
-// (kOutputCap) and drops the rest; what is under the cap arrives whole through the gateway.
-TEST_CASE("ExecSync: output is capped at 16 MiB per stream") {
+// The output cap of ExecSync: stdout and stderr together fit the kubelet's 16 MiB CRI
+// message limit, with 64 KiB to spare for the rest of the reply; each stream keeps its
+// start, up to half of that, and what one does not need the other may use.
+TEST_CASE("ExecSync: output is capped so that the reply fits the kubelet's 16 MiB") {
   Cluster c;
   const std::string id = c.Run(c.pod_id, "target", {"sleep", "100000"});
-  // Channels that accept replies bigger than gRPC's 4 MiB default.
-  auto stub = [&](const std::string& daemon) {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
-    return cri::RuntimeService::NewStub(grpc::CreateCustomChannel(
-        "unix:" + c.stack().Socket(daemon), grpc::InsecureChannelCredentials(), args));
-  };
-  auto exec = [&](cri::RuntimeService::Stub& to, const std::string& bytes,
-                  cri::ExecSyncResponse* resp) {
+  // A channel with the kubelet's limit (remote runtime client: 16 MiB).
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(16 << 20);
+  auto gateway = cri::RuntimeService::NewStub(grpc::CreateCustomChannel(
+      "unix:" + c.stack().Socket("gateway"), grpc::InsecureChannelCredentials(), args));
+  auto exec = [&](const std::string& script, cri::ExecSyncResponse* resp) {
     cri::ExecSyncRequest req;
     req.set_container_id(id);
-    for (const std::string& arg :
-         {std::string("head"), std::string("-c"), bytes, std::string("/dev/zero")}) {
-      req.add_cmd(arg);
-    }
+    for (const char* arg : {"sh", "-c"}) req.add_cmd(arg);
+    req.add_cmd(script);
     req.set_timeout(30);
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + 90s);
-    return to.ExecSync(&ctx, req, resp);
+    return gateway->ExecSync(&ctx, req, resp);
   };
-  constexpr size_t kCap = 16 << 20;
-  {  // Under the cap, through the gateway: every byte.
+  constexpr size_t kBudget = (16 << 20) - (64 << 10);
+  auto zeros = [](const std::string& s) { return s.find_first_not_of('\0') == std::string::npos; };
+  {  // Under it: every byte of both.
     cri::ExecSyncResponse resp;
-    grpc::Status s = exec(*stub("gateway"), std::to_string(kCap - 1000), &resp);
+    grpc::Status s = exec("head -c 8388608 /dev/zero; head -c 4096 /dev/zero >&2", &resp);
     INFO(s.error_message());
     REQUIRE(s.ok());
     CHECK(resp.exit_code() == 0);
-    CHECK(resp.stdout().size() == kCap - 1000);
-    CHECK(resp.stdout().find_first_not_of('\0') == std::string::npos);
+    CHECK(resp.stdout().size() == 8u << 20);
+    CHECK(resp.stderr().size() == 4096);
+    CHECK(zeros(resp.stdout()));
   }
-  {  // Over it, from cria-runtime itself: the first 16 MiB, the command still run to its end.
-    // (Through the gateway such a reply is over the gateway's own 16 MiB receive limit and
-    // fails RESOURCE_EXHAUSTED: not asserted, see the tests-gaps report.)
+  {  // 17 MiB on stdout alone: it gets the whole budget; the command still ran to its end.
     cri::ExecSyncResponse resp;
-    grpc::Status s = exec(*stub("runtime"), std::to_string(kCap + (1 << 20)), &resp);
+    grpc::Status s = exec("head -c 17825792 /dev/zero; echo done >&2", &resp);
     INFO(s.error_message());
     REQUIRE(s.ok());
     CHECK(resp.exit_code() == 0);
-    CHECK(resp.stdout().size() == kCap);
-    CHECK(resp.stdout().find_first_not_of('\0') == std::string::npos);
-    CHECK(resp.stderr().empty());
+    CHECK(resp.stderr() == "done\n");
+    CHECK(resp.stdout().size() == kBudget - 5);
+    CHECK(zeros(resp.stdout()));
+  }
+  {  // 12 MiB on each: half the budget each.
+    cri::ExecSyncResponse resp;
+    grpc::Status s = exec("head -c 12582912 /dev/zero; head -c 12582912 /dev/zero >&2", &resp);
+    INFO(s.error_message());
+    REQUIRE(s.ok());
+    CHECK(resp.stdout().size() == kBudget / 2);
+    CHECK(resp.stderr().size() == kBudget - kBudget / 2);
   }
 }
 
@@ -701,14 +713,23 @@ TEST_CASE("host namespaces: a container of a hostNetwork/hostPID/hostIPC pod use
       {"hostnet", cri::NODE, cri::CONTAINER, cri::POD, {"net", "uts"}},
       {"hostpid", cri::POD, cri::NODE, cri::POD, {"pid"}},
   };
-  // A hostIPC container gets a bind mount of the host's /dev/mqueue, which the OCI runtime
-  // refuses when the host has none (as this test machine): its start fails there (see the
-  // tests-gaps report), so the case runs only where the host has one.
-  if (fs::exists("/dev/mqueue")) {
-    cases.push_back({"hostipc", cri::POD, cri::CONTAINER, cri::NODE, {"ipc"}});
-  } else {
-    WARN("no /dev/mqueue on this host: the hostIPC case is left out");
-  }
+  cases.push_back({"hostipc", cri::POD, cri::CONTAINER, cri::NODE, {"ipc"}});
+  // A POSIX message queue of the host's IPC namespace: in /dev/mqueue of the hostIPC
+  // container only (this host need not have /dev/mqueue mounted itself).
+  const std::string queue = "/cria-test-" + std::to_string(getpid());
+  mq_attr attr{};
+  attr.mq_maxmsg = 1;
+  attr.mq_msgsize = 8;
+  const mqd_t mq = mq_open(queue.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+  REQUIRE(mq != static_cast<mqd_t>(-1));
+  struct RemoveQueue {
+    std::string name;
+    mqd_t mq;
+    ~RemoveQueue() {
+      mq_close(mq);
+      mq_unlink(name.c_str());
+    }
+  } remove_queue{queue, mq};
   for (const Case& k : cases) {
     INFO(k.name);
     cri::NamespaceOption ns;
@@ -727,6 +748,10 @@ TEST_CASE("host namespaces: a container of a hostNetwork/hostPID/hostIPC pod use
       INFO(kind);
       CHECK((Namespace(pid, kind) == Namespace("self", kind)) == (k.host.count(kind) == 1));
     }
+    grpc::Status s;
+    const int seen = c.Exec(id, {"sh", "-c", "test -e /dev/mqueue" + queue}, 10, &s).exit_code();
+    REQUIRE(s.ok());
+    CHECK((seen == 0) == (k.host.count("ipc") == 1));
   }
   c.CheckClean();
 }

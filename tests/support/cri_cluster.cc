@@ -368,6 +368,14 @@ std::vector<std::string> StackLeaks(const Stack& stack, const std::string& cgrou
       if (entry.is_directory(ec)) leaks.push_back("cgroup " + entry.path().string());
     }
   }
+  // What cria-runtime and cria-network keep per pod or container in the run dir (entries
+  // of any kind, dangling links too).
+  for (const char* dir : {"/runtime/pods", "/runtime/containers", "/runtime/exits",
+                          "/runtime/attach", "/ns/ipc", "/ns/uts", "/ns/pid", "/netns"}) {
+    for (const auto& entry : fs::directory_iterator(stack.run_dir() + dir, ec)) {
+      leaks.push_back("run dir entry " + entry.path().string());
+    }
+  }
   return leaks;
 }
 

@@ -108,8 +108,8 @@ class CriCluster {
   std::vector<std::string> ContainerProcesses(const std::string& container_id) const;
 
   // What the cluster's pods left behind, one line each: mounts under the temp root,
-  // conmon processes of this stack, processes in the cgroup parent, cgroups under it.
-  // Meant after every pod was removed.
+  // conmon processes of this stack, processes in the cgroup parent, cgroups under it,
+  // per-pod and per-container entries in the run dir. Meant after every pod was removed.
   std::vector<std::string> Leaks() const;
   // The end of a test: removes every pod it ran, checks that nothing leaked and that the
   // cgroup parent can be removed (and removes it). Uses CHECK only, so a fixture's
@@ -132,8 +132,9 @@ class CriCluster {
 
 // What the pods of `stack` in cgroup parent `cgroup_parent` left behind, one line each:
 // mounts under the stack's root, conmon processes of the stack, processes in the cgroup
-// parent, cgroups under it (what CriCluster::Leaks reports, for tests that drive a Stack
-// without a CriCluster, such as criactl's).
+// parent, cgroups under it, per-pod and per-container entries in the stack's run dir
+// (what CriCluster::Leaks reports, for tests that drive a Stack without a CriCluster, such
+// as criactl's).
 std::vector<std::string> StackLeaks(const Stack& stack, const std::string& cgroup_parent);
 // FAIL_CHECKs every line of StackLeaks, then removes the cgroup parent, CHECKing that it
 // could be (nothing left in it). CHECK only: a fixture's destructor may call it.

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -73,6 +74,20 @@ Status CheckName(const ::runtime::v1::ContainerConfig& config) {
                                                     "\" is not inside the pod's log directory");
   }
   return OkStatus();
+}
+
+// What ExecSync returns of stdout and stderr together: the reply must fit the kubelet's
+// CRI message limit (16 MiB, the gateway's too), with room for the rest of the message.
+constexpr size_t kExecSyncOutputBudget = (16 << 20) - (64 << 10);
+
+// Cuts `out` and `err` to `budget` bytes together, keeping the start of each: each keeps
+// up to half, and what one does not need the other may use.
+void FitExecOutput(std::string& out, std::string& err, size_t budget) {
+  size_t out_keep = std::min(out.size(), budget / 2);
+  const size_t err_keep = std::min(err.size(), budget - out_keep);
+  out_keep = std::min(out.size(), budget - err_keep);
+  out.resize(out_keep);
+  err.resize(err_keep);
 }
 
 bool TargetsPid(const ::runtime::v1::ContainerConfig& config) {
@@ -176,6 +191,10 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
     return Status(StatusCode::kFailedPrecondition,
                   "CreateContainer: pod " + pod_id + " is not ready (stopped)");
   }
+  if (config.stop_signal() != ::runtime::v1::RUNTIME_DEFAULT) {
+    CRIA_RETURN_IF_ERROR(ParseSignal(::runtime::v1::Signal_Name(config.stop_signal())).status(),
+                         "CreateContainer: stop_signal " + std::to_string(config.stop_signal()));
+  }
   int target_pid = 0;
   if (TargetsPid(config)) {
     CRIA_ASSIGN_OR_RETURN(target_pid, TargetPid(pod_id, config), "CreateContainer");
@@ -252,9 +271,9 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   // cria-runtime said so at info level once, at start; per container it is detail.
   if (generated.oom_score_adj.Clamped()) {
     log::Debug("oom_score_adj clamped to what cria-runtime may set",
-              {{"container", record.id},
-               {"requested", generated.oom_score_adj.requested},
-               {"applied", generated.oom_score_adj.applied}});
+               {{"container", record.id},
+                {"requested", generated.oom_score_adj.requested},
+                {"applied", generated.oom_score_adj.applied}});
   }
   for (const std::string& dir : generated.host_dirs) {
     fs::create_directories(dir, ec);
@@ -403,9 +422,14 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
   CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "StopContainer");
   int signal = SIGTERM;
   if (record.config.stop_signal() != ::runtime::v1::RUNTIME_DEFAULT) {
-    CRIA_ASSIGN_OR_RETURN(signal,
-                          ParseSignal(::runtime::v1::Signal_Name(record.config.stop_signal())),
-                          "StopContainer");
+    // Checked at CreateContainer; a record from before that check must still stop.
+    Result<int> parsed = ParseSignal(::runtime::v1::Signal_Name(record.config.stop_signal()));
+    if (parsed.ok()) {
+      signal = *parsed;
+    } else {
+      log::Warn("unknown stop signal, sending SIGTERM",
+                {{"container", id}, {"error", parsed.status()}});
+    }
   } else if (!record.stop_signal.empty()) {
     Result<int> parsed = ParseSignal(record.stop_signal);
     if (parsed.ok()) signal = *parsed;
@@ -444,6 +468,8 @@ Status ContainerManager::Remove(const std::string& id) {
   std::error_code ec;
   fs::remove_all(record.bundle, ec);
   ::unlink((ExitDir() + "/" + id).c_str());
+  // conmon's link from the attach dir to the bundle (short socket paths).
+  ::unlink((options_.run_dir + "/attach/" + id).c_str());
   std::lock_guard<std::mutex> lock(mu_);
   CRIA_RETURN_IF_ERROR(records_.Remove(id), "RemoveContainer " + id);
   names_.ReleaseId(id);
@@ -484,12 +510,11 @@ Result<ExecResult> ContainerManager::ExecSync(const std::string& id,
   CRIA_ASSIGN_OR_RETURN(std::string config, ReadConfigJson(record), "ExecSync");
   CRIA_ASSIGN_OR_RETURN(std::string process, oci::ExecProcessJson(config, cmd),
                         "ExecSync in " + id);
-  constexpr size_t kOutputCap = 16 << 20;
-  CRIA_ASSIGN_OR_RETURN(
-      process::Outcome outcome,
-      cli.Exec(id, process, record.bundle, std::chrono::seconds(timeout_seconds), kOutputCap),
-      "ExecSync");
-  ExecResult result{outcome.exit_code, outcome.out, outcome.err};
+  CRIA_ASSIGN_OR_RETURN(process::Outcome outcome,
+                        cli.Exec(id, process, record.bundle, std::chrono::seconds(timeout_seconds),
+                                 kExecSyncOutputBudget),
+                        "ExecSync");
+  ExecResult result{outcome.exit_code, std::move(outcome.out), std::move(outcome.err)};
   if (outcome.timed_out) {
     // As CRI-O: the partial output, exit code -1 and a note on stderr.
     result.exit_code = -1;
@@ -497,6 +522,7 @@ Result<ExecResult> ContainerManager::ExecSync(const std::string& id,
   } else if (outcome.signal != 0) {
     result.exit_code = 128 + outcome.signal;
   }
+  FitExecOutput(result.out, result.err, kExecSyncOutputBudget);
   return result;
 }
 

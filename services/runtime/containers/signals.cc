@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace cria::runtime::containers {
@@ -35,7 +36,10 @@ Result<int> ParseSignal(std::string_view text) {
   auto bad = [&] {
     return Status(StatusCode::kInvalidArgument, "\"" + std::string(text) + "\" is not a signal");
   };
-  std::string_view name = text;
+  // Upper-cased, as Docker reads an image's STOPSIGNAL ("sigterm" is SIGTERM).
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string_view name = upper;
   if (AllDigits(name)) {
     int n = std::atoi(std::string(name).c_str());
     if (n < 1 || n > SIGRTMAX) return bad();
@@ -54,6 +58,15 @@ Result<int> ParseSignal(std::string_view text) {
   }
   if (name == "RTMIN") return SIGRTMIN;
   if (name == "RTMAX") return SIGRTMAX;
+  // The CRI's names for these: SIGCLD, SIGRTMINPLUS3, SIGRTMAXMINUS2.
+  if (name == "CLD") return SIGCHLD;
+  for (auto [prefix, base, sign] : {std::tuple{std::string_view("RTMINPLUS"), SIGRTMIN, 1},
+                                    std::tuple{std::string_view("RTMAXMINUS"), SIGRTMAX, -1}}) {
+    if (name.substr(0, prefix.size()) == prefix && AllDigits(name.substr(prefix.size()))) {
+      int n = base + sign * std::atoi(std::string(name.substr(prefix.size())).c_str());
+      if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
+    }
+  }
   return bad();
 }
 

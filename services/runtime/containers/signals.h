@@ -1,4 +1,5 @@
-// Stop signals as images and the CRI name them: "SIGTERM", "TERM", "15", "SIGRTMIN+3".
+// Stop signals as images and the CRI name them: "SIGTERM", "TERM", "15", "SIGRTMIN+3",
+// and the CRI enum's names ("SIGCLD", "SIGRTMINPLUS3", "SIGRTMAXMINUS2").
 #pragma once
 
 #include <string_view>

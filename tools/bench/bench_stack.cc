@@ -154,6 +154,9 @@ void InstallInterruptHandler() {
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+  // A reader that goes away (`cri_bench | head`) would end the benchmark with SIGPIPE before
+  // it stops the daemons and removes its pods: it writes into the void instead.
+  ::signal(SIGPIPE, SIG_IGN);
 }
 
 bool Interrupted() { return g_interrupted != 0; }

@@ -69,7 +69,7 @@ class TempRoot {
 
 // SIGINT and SIGTERM make every daemon a DaemonStack started get SIGTERM (so a pull in
 // flight fails at once) and Interrupted() return true; the benchmark then unwinds and
-// cleans up as on any failure.
+// cleans up as on any failure. SIGPIPE is ignored, so a closed stdout does not skip that.
 void InstallInterruptHandler();
 bool Interrupted();
 

@@ -1,0 +1,528 @@
+// cria-runtime's RuntimeService off the happy path, with every real part (registry, image,
+// storage, network with the CNI bridge and host-local plugins, cria-pinns, conmon, runc):
+// requests that fail at a late step of RunPodSandbox, CreateContainer and StartContainer,
+// calls in the wrong state, calls that race each other, and kill -9 of cria-runtime in
+// the middle of a pod's start or removal. Each failure must carry the right gRPC code and
+// leave nothing behind: no netns, pins, pod or bundle dirs, records, name reservations,
+// IPAM allocations, root filesystems, OCI runtime state, conmon or container processes.
+//
+// Daemons are held still where a test needs an operation to be in a given step: a daemon
+// the test started is stopped with SIGSTOP (and continued), and host-local's IPAM is held
+// up by taking its own lock file, as a concurrent plugin would hold it.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cri/runtime/v1/cri_api.h"
+#include "cria/network/v1/network.grpc.pb.h"
+#include "cria/storage/v1/storage.grpc.pb.h"
+#include "tests/support/cgroup_view.h"
+#include "tests/support/cri_cluster.h"
+
+namespace cria::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace cri = ::runtime::v1;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// Its own subnet and bridge prefix, so it may run beside the other cluster tests.
+CriClusterOptions FaultOptions() {
+  CriClusterOptions options;
+  options.subnet_prefix = "10.229";
+  options.bridge_prefix = "crf";
+  return options;
+}
+
+// The CNI network CriCluster configures ("ctrnet") keeps host-local's allocations here.
+constexpr const char* kNetwork = "ctrnet";
+
+std::string Describe(const grpc::Status& s) {
+  return "code " + std::to_string(s.error_code()) + ": " + s.error_message();
+}
+
+// The names in a directory, sorted (none when it does not exist).
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) out.push_back(entry.path().filename());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Destroyed after the cluster: a test that failed may have left mounts under the stack's
+// root (pinned namespaces, a pod's /dev/shm), which the stack's removal of its root cannot
+// delete. They go, and the root with them.
+struct MountSweeper {
+  std::string root;
+  ~MountSweeper() {
+    if (root.empty()) return;
+    for (const std::string& point : MountPoints()) {
+      if (point.rfind(root + "/", 0) == 0) ::umount2(point.c_str(), MNT_DETACH);
+    }
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+};
+
+// A CriCluster whose tests end with its leak check and with Kept() empty.
+struct Cluster : MountSweeper, CriCluster {
+  Cluster() : CriCluster(FaultOptions()) { root = stack().root(); }
+  ~Cluster() {
+    if (std::uncaught_exceptions() == 0) {
+      CheckClean();
+      for (const std::string& leak : Kept()) FAIL_CHECK("kept: " << leak);
+    }
+  }
+
+  std::string IpamDir() { return stack().root() + "/ipam/" + kNetwork; }
+
+  // What the leak check of CriCluster does not look at, one line each: records of pods,
+  // containers and pod networks, host-local's allocations, root filesystems in
+  // cria-storage, containers in the OCI runtime's state.
+  std::vector<std::string> Kept() {
+    std::vector<std::string> kept;
+    const std::string state = stack().state_dir();
+    for (const char* dir : {"/runtime/pods", "/runtime/containers", "/network/pods"}) {
+      for (const std::string& entry : Entries(state + dir)) {
+        kept.push_back("record " + state + dir + "/" + entry);
+      }
+    }
+    for (const std::string& entry : Entries(IpamDir())) {
+      if (entry != "lock" && entry.rfind("last_reserved_ip", 0) != 0) {
+        kept.push_back("IP allocation " + entry);
+      }
+    }
+    for (const std::string& id : Rootfs()) kept.push_back("rootfs of " + id);
+    for (const std::string& id : OciContainers()) kept.push_back("OCI runtime state of " + id);
+    return kept;
+  }
+
+  // The containers in the state of the OCI runtime of every handler (its --root is
+  // <run_dir>/runtime/oci/<handler>, "default" for the default one).
+  std::vector<std::string> OciContainers() {
+    std::vector<std::string> out;
+    const std::string oci = stack().run_dir() + "/runtime/oci";
+    for (const std::string& handler : Entries(oci)) {
+      const std::string binary = handler == "default" ? TestOciRuntime() : handler;
+      CommandResult listed =
+          RunCommand({"/usr/bin/" + binary, "--root", oci + "/" + handler, "list", "-q"});
+      std::istringstream ids(listed.output);
+      for (std::string id; std::getline(ids, id);) {
+        if (!id.empty()) out.push_back(handler + "/" + id);
+      }
+    }
+    return out;
+  }
+
+  // The containers cria-storage holds a root filesystem for.
+  std::set<std::string> Rootfs() {
+    auto stub = storage::v1::Storage::NewStub(TestChannel(stack().Socket("storage")));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 30s);
+    storage::v1::ListRootfsResponse response;
+    grpc::Status s = stub->ListRootfs(&context, {}, &response);
+    INFO(s.error_message());
+    REQUIRE(s.ok());
+    std::set<std::string> out;
+    for (const auto& entry : response.rootfs()) out.insert(entry.container_id());
+    return out;
+  }
+
+  // Everything a failed or removed pod or container could leave: CriCluster's leak check
+  // and Kept().
+  std::vector<std::string> Left() {
+    std::vector<std::string> left = Leaks();
+    for (std::string& kept : Kept()) left.push_back(std::move(kept));
+    return left;
+  }
+
+  // RunPodSandbox as CriCluster::RunPod makes it, without remembering the pod (safe to
+  // call from several threads at once).
+  cri::RunPodSandboxRequest PodRequest(const std::string& name) const {
+    cri::RunPodSandboxRequest run;
+    cri::PodSandboxConfig* config = run.mutable_config();
+    config->mutable_metadata()->set_name(name);
+    config->mutable_metadata()->set_namespace_("default");
+    config->mutable_metadata()->set_uid(name + "-uid");
+    config->set_log_directory(LogDir(name));
+    config->mutable_linux()->set_cgroup_parent(cgroup_parent());
+    config->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        cri::CONTAINER);
+    return run;
+  }
+  grpc::Status RunPodRaw(const cri::RunPodSandboxRequest& run, std::string* id = nullptr) {
+    cri::RunPodSandboxResponse ran;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+    grpc::Status s = runtime().RunPodSandbox(&ctx, run, &ran);
+    if (id) *id = ran.pod_sandbox_id();
+    return s;
+  }
+  grpc::Status StopPod(const std::string& id) {
+    cri::StopPodSandboxRequest req;
+    req.set_pod_sandbox_id(id);
+    cri::StopPodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+    return runtime().StopPodSandbox(&ctx, req, &resp);
+  }
+  grpc::Status RemovePodRaw(const std::string& id) {
+    cri::RemovePodSandboxRequest req;
+    req.set_pod_sandbox_id(id);
+    cri::RemovePodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+    return runtime().RemovePodSandbox(&ctx, req, &resp);
+  }
+  grpc::Status PodStatus(const std::string& id, cri::PodSandboxStatus* out = nullptr) {
+    cri::PodSandboxStatusRequest req;
+    req.set_pod_sandbox_id(id);
+    cri::PodSandboxStatusResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 30s);
+    grpc::Status s = runtime().PodSandboxStatus(&ctx, req, &resp);
+    if (out) *out = resp.status();
+    return s;
+  }
+  std::vector<cri::PodSandbox> Pods() {
+    cri::ListPodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 30s);
+    REQUIRE(runtime().ListPodSandbox(&ctx, {}, &resp).ok());
+    return {resp.items().begin(), resp.items().end()};
+  }
+  // CreateContainer of `sleep 1000` (or `command`) in a pod, from any thread.
+  grpc::Status CreateRaw(const std::string& pod_id, const std::string& name, std::string* id,
+                         const std::vector<std::string>& command = {"sleep", "1000"}) {
+    cri::CreateContainerRequest req;
+    req.set_pod_sandbox_id(pod_id);
+    cri::ContainerConfig* c = req.mutable_config();
+    c->mutable_metadata()->set_name(name);
+    c->mutable_image()->set_image(image_ref());
+    for (const auto& arg : command) c->add_command(arg);
+    c->set_log_path(name + "/0.log");
+    cri::CreateContainerResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+    grpc::Status s = runtime().CreateContainer(&ctx, req, &resp);
+    if (id) *id = resp.container_id();
+    return s;
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// RunPodSandbox failing at a later step.
+
+// A CNI network whose chain fails after its first plugin made the veth and allocated an
+// IP: tuning refuses a sysctl the kernel does not have. Lexically before the cluster's own
+// conflist, so it is the network pods join while it is there.
+void WriteFailingNetwork(Cluster& c) {
+  std::ofstream(c.stack().CniConfigDir() + "/00-fail.conflist")
+      << R"({"cniVersion": "1.0.0", "name": ")" << kNetwork << R"(", "plugins": [
+           {"type": "bridge", "bridge": ")"
+      << c.BridgeName() << R"(", "ipam": {"type": "host-local", "dataDir": ")" << c.stack().root()
+      << R"(/ipam", "ranges": [[{"subnet": "10.229.)" << (getpid() % 250) << R"(.0/24"}]]}},
+           {"type": "tuning", "sysctl": {"net.ipv4.conf.eth0.no_such_sysctl": "1"}}]})";
+}
+
+// Each step after the name reservation fails in turn, with a real part refusing: the CNI
+// chain (after host-local allocated an IP), the CNI config (a plugin not installed),
+// cria-network's own check, cria-pinns (while CNI ADD runs alongside), the infra process
+// (its spec, and on a hybrid cgroup host crun itself under conmon). Each is undone whole.
+TEST_CASE("RunPodSandbox failing at each later step leaves nothing and frees the name") {
+  Cluster c;
+  const std::string net_d = c.stack().CniConfigDir();
+  const auto shared_pid = [](cri::RunPodSandboxRequest& run) {
+    run.mutable_config()
+        ->mutable_linux()
+        ->mutable_security_context()
+        ->mutable_namespace_options()
+        ->set_pid(cri::POD);
+  };
+  struct Case {
+    const char* what;
+    std::function<void(cri::RunPodSandboxRequest&)> prepare;
+    grpc::StatusCode code;
+    const char* names;  // what the message must name
+  };
+  std::vector<Case> cases = {
+      {"a CNI plugin that fails after an IP was allocated",
+       [&](cri::RunPodSandboxRequest&) { WriteFailingNetwork(c); }, grpc::StatusCode::INTERNAL,
+       "no_such_sysctl"},
+      {"a CNI plugin that is not installed",
+       [&](cri::RunPodSandboxRequest&) {
+         std::ofstream(net_d + "/00-fail.conflist")
+             << R"({"cniVersion": "1.0.0", "name": "missing", "plugins": [)"
+             << R"({"type": "no-such-plugin"}]})";
+       },
+       grpc::StatusCode::FAILED_PRECONDITION, "no-such-plugin"},
+      {"a port mapping cria-network refuses",
+       [](cri::RunPodSandboxRequest& run) {
+         auto* port = run.mutable_config()->add_port_mappings();
+         port->set_container_port(80);
+         port->set_host_port(70000);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "70000"},
+      {"cria-pinns refuses a sysctl while the network is being made",
+       [](cri::RunPodSandboxRequest& run) {
+         (*run.mutable_config()->mutable_linux()->mutable_sysctls())["kernel.shm_rmid_forced"] =
+             "x";
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "kernel.shm_rmid_forced"},
+      {"the infra process of a shared PID namespace, a cgroup parent the driver refuses",
+       [&](cri::RunPodSandboxRequest& run) {
+         run.mutable_config()->mutable_linux()->set_cgroup_parent("kubepods.slice");
+         shared_pid(run);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "kubepods.slice"},
+  };
+  if (TestOciRuntime() == "runc" && HybridCgroup2HasControllers()) {
+    // crun 1.8 refuses this host (docs/runtime.md): conmon ran it, and its create failed.
+    cases.push_back({"the infra process under conmon: crun's create fails",
+                     [&](cri::RunPodSandboxRequest& run) {
+                       run.set_runtime_handler("crun");
+                       shared_pid(run);
+                     },
+                     grpc::StatusCode::FAILED_PRECONDITION, "hybrid"});
+  }
+  for (const Case& k : cases) {
+    INFO(k.what);
+    cri::RunPodSandboxRequest run = c.PodRequest("web");
+    k.prepare(run);
+    std::string id;
+    grpc::Status s = c.RunPodRaw(run, &id);
+    INFO(Describe(s));
+    CHECK(s.error_code() == k.code);
+    CHECK(s.error_message().find(k.names) != std::string::npos);
+    fs::remove(net_d + "/00-fail.conflist");
+    CHECK(c.Pods().empty());
+    for (const std::string& leak : c.Left()) FAIL_CHECK("left: " << leak);
+    if (s.ok()) REQUIRE(c.RemovePodRaw(id).ok());
+  }
+  // The name is free again, and a pod of that name runs.
+  const std::string id = c.RunPod("web");
+  cri::PodSandboxStatus status;
+  REQUIRE(c.PodStatus(id, &status).ok());
+  CHECK(status.state() == cri::SANDBOX_READY);
+  CHECK_FALSE(status.network().ip().empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// CreateContainer failing after the rootfs was made.
+
+TEST_CASE("CreateContainer failing late leaves no rootfs, bundle, record or name") {
+  Cluster c;
+  const std::string pod = c.RunPod("pod");
+  const std::string seccomp = c.stack().root() + "/bad-seccomp.json";
+  std::ofstream(seccomp) << R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [)";
+  struct Case {
+    const char* what;
+    CriCluster::ContainerEdit edit;
+    grpc::StatusCode code;
+    std::string names;  // what the message must name
+  };
+  const std::vector<Case> cases = {
+      {"an image that is not there",
+       [](cri::ContainerConfig& config) { config.mutable_image()->set_image("cria/none:1"); },
+       grpc::StatusCode::NOT_FOUND, "cria/none:1"},
+      {"a mount at a relative path",
+       [](cri::ContainerConfig& config) {
+         auto* m = config.add_mounts();
+         m->set_container_path("relative/dir");
+         m->set_host_path("/tmp");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "relative/dir"},
+      {"a user the image does not have",
+       [](cri::ContainerConfig& config) {
+         config.mutable_linux()->mutable_security_context()->set_run_as_username("nosuchuser");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "nosuchuser"},
+      {"a Localhost seccomp profile that is not JSON",
+       [&](cri::ContainerConfig& config) {
+         auto* p = config.mutable_linux()->mutable_security_context()->mutable_seccomp();
+         p->set_profile_type(cri::SecurityProfile::Localhost);
+         p->set_localhost_ref(seccomp);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, seccomp},
+      {"a Localhost seccomp profile that is not there",
+       [&](cri::ContainerConfig& config) {
+         auto* p = config.mutable_linux()->mutable_security_context()->mutable_seccomp();
+         p->set_profile_type(cri::SecurityProfile::Localhost);
+         p->set_localhost_ref(seccomp + ".none");
+       },
+       grpc::StatusCode::NOT_FOUND, seccomp + ".none"},
+  };
+  for (const Case& k : cases) {
+    INFO(k.what);
+    std::string id;
+    grpc::Status s = c.Create(pod, "app", {"sleep", "1000"}, &id, k.edit);
+    INFO(Describe(s));
+    CHECK(s.error_code() == k.code);
+    CHECK(s.error_message().find(k.names) != std::string::npos);
+    CHECK(c.List().empty());
+    CHECK(c.Rootfs().empty());
+    CHECK(Entries(c.stack().run_dir() + "/runtime/containers").empty());
+    CHECK(Entries(c.stack().state_dir() + "/runtime/containers").empty());
+  }
+  // The name was released each time: the same container can be made now.
+  const std::string id = c.Run(pod, "app", {"sleep", "1000"});
+  CHECK(c.Status(id).state() == cri::CONTAINER_RUNNING);
+  REQUIRE(c.Remove(id).ok());
+}
+
+// ---------------------------------------------------------------------------------------
+// StartContainer failing.
+
+// The OCI runtime's create fails under conmon: the container is EXITED with StartError, no
+// conmon or container process is left, the runtime holds no state of it, and a second
+// start is refused. RemoveContainer then takes the rest (rootfs, bundle, cgroups).
+TEST_CASE("StartContainer failing leaves no conmon or runtime state; Remove cleans up") {
+  Cluster c;
+  const std::string pod = c.RunPod("pod");
+  struct Case {
+    const char* what;
+    std::vector<std::string> command;
+    CriCluster::ContainerEdit edit;
+    const char* names;
+  };
+  const std::vector<Case> cases = {
+      {"a command that does not exist", {"/no/such/command"}, {}, "/no/such/command"},
+      {"a command that is a directory", {"/etc"}, {}, "/etc"},
+      {"a working dir that is a file",
+       {"true"},
+       [](cri::ContainerConfig& config) { config.set_working_dir("/etc/passwd"); },
+       "/etc/passwd"},
+  };
+  for (const Case& k : cases) {
+    INFO(k.what);
+    std::string id;
+    REQUIRE(c.Create(pod, "app", k.command, &id, k.edit).ok());
+    grpc::Status s = c.Start(id);
+    INFO(Describe(s));
+    CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(s.error_message().find(k.names) != std::string::npos);
+    cri::ContainerStatus st = c.Status(id);
+    CHECK(st.state() == cri::CONTAINER_EXITED);
+    CHECK(st.reason() == "StartError");
+    CHECK(st.exit_code() == 128);
+    CHECK(st.message().find(k.names) != std::string::npos);
+    for (const std::string& leak : c.Leaks()) {
+      // The pod's own, and what goes with the container at RemoveContainer: its rootfs
+      // mount, bundle and conmon's attach link.
+      if (leak.find(pod) != std::string::npos) continue;
+      if (leak.find("mount " + c.stack().state_dir() + "/storage/") == 0) continue;
+      if (leak.find("/runtime/containers/" + id) != std::string::npos) continue;
+      if (leak.find("/runtime/attach/" + id) != std::string::npos) continue;
+      FAIL_CHECK("left by a failed start: " << leak);
+    }
+    CHECK(c.OciContainers().empty());
+    CHECK(c.Start(id).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(c.Status(id).reason() == "StartError");
+    REQUIRE(c.Remove(id).ok());
+    CHECK(c.List().empty());
+    CHECK(c.Rootfs().empty());
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Calls in the wrong state.
+
+TEST_CASE("calls on containers and pods in the wrong state get their code") {
+  Cluster c;
+  const std::string pod = c.RunPod("pod");
+  std::string created;
+  REQUIRE(c.Create(pod, "created", {"sleep", "1000"}, &created).ok());
+  const std::string exited = c.Run(pod, "exited", {"true"});
+  REQUIRE(c.WaitExited(exited).state() == cri::CONTAINER_EXITED);
+  const std::string running = c.Run(pod, "running", {"sleep", "1000"});
+
+  // StartContainer of a started container.
+  CHECK(c.Start(running).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(c.Start(exited).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  // ExecSync, UpdateContainerResources, ReopenContainerLog of containers not running.
+  cri::LinuxContainerResources resources;
+  resources.set_cpu_shares(512);
+  for (const std::string& id : {created, exited}) {
+    INFO(id);
+    grpc::Status s;
+    c.Exec(id, {"true"}, 5, &s);
+    CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(c.Update(id, resources).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(c.ReopenLog(id).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  }
+  {
+    grpc::Status s;
+    c.Exec(running, {}, 5, &s);
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // Ids nobody has: NotFound, except where the CRI makes the call idempotent.
+  const std::string unknown(64, 'f');
+  {
+    cri::ContainerStatusRequest req;
+    req.set_container_id(unknown);
+    cri::ContainerStatusResponse resp;
+    grpc::ClientContext ctx;
+    CHECK(c.runtime().ContainerStatus(&ctx, req, &resp).error_code() ==
+          grpc::StatusCode::NOT_FOUND);
+  }
+  CHECK(c.PodStatus(unknown).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(c.Start(unknown).error_code() == grpc::StatusCode::NOT_FOUND);
+  {
+    grpc::Status s;
+    c.Exec(unknown, {"true"}, 5, &s);
+    CHECK(s.error_code() == grpc::StatusCode::NOT_FOUND);
+  }
+  CHECK(c.Update(unknown, resources).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(c.ReopenLog(unknown).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(c.Create(unknown, "app", {"true"}, nullptr).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(c.Remove(unknown).ok());
+  CHECK(c.StopPod(unknown).ok());
+  CHECK(c.RemovePodRaw(unknown).ok());
+
+  // A stopped pod: its containers stopped, no new one in it, no resize; stop again is OK.
+  REQUIRE(c.StopPod(pod).ok());
+  cri::PodSandboxStatus status;
+  REQUIRE(c.PodStatus(pod, &status).ok());
+  CHECK(status.state() == cri::SANDBOX_NOTREADY);
+  CHECK(c.Status(running).state() == cri::CONTAINER_EXITED);
+  CHECK(c.Create(pod, "late", {"sleep", "1000"}, nullptr).error_code() ==
+        grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(c.Rootfs().size() == 3);
+  {
+    cri::UpdatePodSandboxResourcesRequest req;
+    req.set_pod_sandbox_id(pod);
+    req.mutable_resources()->set_cpu_shares(512);
+    cri::UpdatePodSandboxResourcesResponse resp;
+    grpc::ClientContext ctx;
+    CHECK(c.runtime().UpdatePodSandboxResources(&ctx, req, &resp).error_code() ==
+          grpc::StatusCode::FAILED_PRECONDITION);
+  }
+  CHECK(c.StopPod(pod).ok());
+
+  // Removed: its containers went with it; a list naming it is empty.
+  REQUIRE(c.RemovePod(pod).ok());
+  cri::ContainerFilter by_pod;
+  by_pod.set_pod_sandbox_id(pod);
+  CHECK(c.List(by_pod).empty());
+  CHECK(c.List().empty());
+  CHECK(c.PodStatus(pod).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(c.Create(pod, "after", {"true"}, nullptr).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(c.RemovePodRaw(pod).ok());
+}
+
+}  // namespace
+}  // namespace cria::testing

@@ -50,6 +50,17 @@ CriClusterOptions FaultOptions() {
 // The CNI network CriCluster configures ("ctrnet") keeps host-local's allocations here.
 constexpr const char* kNetwork = "ctrnet";
 
+// Polls until `done` holds (at most `limit`); returns whether it did.
+bool Eventually(const std::function<bool()>& done,
+                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto end = Clock::now() + limit;
+  while (!done()) {
+    if (Clock::now() >= end) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
 std::string Describe(const grpc::Status& s) {
   return "code " + std::to_string(s.error_code()) + ": " + s.error_message();
 }
@@ -78,6 +89,26 @@ class Paused {
 
  private:
   pid_t pid_;
+};
+
+// host-local's lock on the network's allocations, held by the test: every CNI ADD and DEL
+// of the network waits in the IPAM plugin until it is released.
+class IpamLock {
+ public:
+  explicit IpamLock(const std::string& dir) {
+    fs::create_directories(dir);
+    fd_ = ::open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    REQUIRE(fd_ >= 0);
+    REQUIRE(::flock(fd_, LOCK_EX) == 0);
+  }
+  ~IpamLock() { Release(); }
+  void Release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
 };
 
 // Destroyed after the cluster: a test that failed may have left mounts under the stack's
@@ -767,6 +798,126 @@ TEST_CASE("CreateContainer and StartContainer racing StopPodSandbox: the pod can
   // Both succeed, as reported: a container runs on in the stopped pod (CreateContainer
   // should have failed); not checked here. Removing the pod takes it too.
   REQUIRE(c.RemovePod(pod).ok());
+  CHECK(c.List().empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// kill -9 of cria-runtime in the middle of a pod's start or removal. host-local's lock,
+// held by the test, keeps CNI ADD or DEL waiting at a known step.
+
+// What a RunPodSandbox cut short had made (its run dir with /dev/shm, pinned IPC and UTS
+// namespaces, the network cria-network made for it), removed by hand: see the test.
+void RemoveInterruptedPod(Cluster& c, const std::string& id) {
+  const std::string run = c.stack().run_dir();
+  auto stub = network::v1::Network::NewStub(TestChannel(c.stack().Socket("network")));
+  network::v1::RemovePodNetworkRequest request;
+  request.set_pod_id(id);
+  network::v1::RemovePodNetworkResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 30s);
+  CHECK(stub->RemovePodNetwork(&context, request, &response).ok());
+  for (const std::string& pin :
+       {run + "/runtime/pods/" + id + "/shm", run + "/ns/ipc/" + id, run + "/ns/uts/" + id}) {
+    ::umount2(pin.c_str(), MNT_DETACH);
+  }
+  std::error_code ec;
+  fs::remove(run + "/ns/ipc/" + id, ec);
+  fs::remove(run + "/ns/uts/" + id, ec);
+  fs::remove_all(run + "/runtime/pods/" + id, ec);
+}
+
+TEST_CASE("kill -9 during RunPodSandbox: the pod is not there after the restart, its name free") {
+  Cluster c;
+  std::future<grpc::Status> run;
+  std::string interrupted;
+  {
+    IpamLock ipam(c.IpamDir());
+    run = std::async(std::launch::async, [&] { return c.RunPodRaw(c.PodRequest("web")); });
+    // The pod's dir, pinned namespaces and netns are made; CNI ADD waits for IPAM.
+    REQUIRE(Eventually([&] {
+      return Entries(c.stack().run_dir() + "/netns").size() == 1 &&
+             Entries(c.stack().run_dir() + "/ns/uts").size() == 1;
+    }));
+    interrupted = Entries(c.stack().run_dir() + "/ns/uts").at(0);
+    c.stack().Kill("runtime");
+  }
+  CHECK(run.get().error_code() == grpc::StatusCode::UNAVAILABLE);
+  // cria-network finishes the ADD it was asked for.
+  REQUIRE(Eventually([&] {
+    return Entries(c.stack().state_dir() + "/network/pods").size() == 1 &&
+           Entries(c.IpamDir()).size() >= 3;
+  }));
+  c.stack().Start("runtime");
+  c.Connect();
+  CHECK(c.Pods().empty());
+  // The kubelet runs the pod again: the name is free, and the pod works.
+  const std::string id = c.RunPod("web");
+  std::string ctr = c.Run(id, "app", {"sleep", "1000"});
+  CHECK(c.Status(ctr).state() == cri::CONTAINER_RUNNING);
+  REQUIRE(c.RemovePod(id).ok());
+  // What the interrupted start made is still there, as reported (cria-runtime's recovery
+  // should remove it: DESIGN.md section 4); not checked here, removed by hand so that the
+  // leak check covers the rest.
+  RemoveInterruptedPod(c, interrupted);
+}
+
+TEST_CASE("kill -9 during StopPodSandbox or RemovePodSandbox: afterwards the pod can be removed") {
+  for (const bool remove : {false, true}) {
+    INFO((remove ? "RemovePodSandbox" : "StopPodSandbox"));
+    Cluster c;
+    const std::string pod = c.RunPod("pod");
+    const std::string running = c.Run(pod, "running", {"sleep", "1000"});
+    std::string created;
+    REQUIRE(c.Create(pod, "created", {"sleep", "1000"}, &created).ok());
+    std::future<grpc::Status> call;
+    {
+      IpamLock ipam(c.IpamDir());
+      call = std::async(std::launch::async,
+                        [&] { return remove ? c.RemovePodRaw(pod) : c.StopPod(pod); });
+      // The containers are stopped first, then CNI DEL waits for IPAM.
+      REQUIRE(Eventually([&] { return c.Status(running).state() == cri::CONTAINER_EXITED; }));
+      std::this_thread::sleep_for(200ms);
+      c.stack().Kill("runtime");
+    }
+    CHECK(call.get().error_code() == grpc::StatusCode::UNAVAILABLE);
+    // cria-network finishes the DEL.
+    REQUIRE(Eventually([&] { return Entries(c.stack().state_dir() + "/network/pods").empty(); }));
+    c.stack().Start("runtime");
+    c.Connect();
+    cri::PodSandboxStatus status;
+    REQUIRE(c.PodStatus(pod, &status).ok());
+    // The pod is READY again here, with the IP it no longer has, as reported (it should be
+    // NOTREADY); not checked here.
+    CHECK(c.Status(running).state() == cri::CONTAINER_EXITED);
+    CHECK(c.Status(created).state() == cri::CONTAINER_CREATED);
+    if (!remove) REQUIRE(c.StopPod(pod).ok());
+    REQUIRE(c.RemovePod(pod).ok());
+    CHECK(c.List().empty());
+    CHECK(c.Pods().empty());
+  }
+}
+
+// kill -9 while RemoveContainer waits in cria-storage, the OCI runtime's state already
+// deleted: after the restart the container is there, EXITED, and its removal finishes.
+TEST_CASE("kill -9 during RemoveContainer: afterwards the container can be removed") {
+  Cluster c;
+  const std::string pod = c.RunPod("pod");
+  const std::string id = c.Run(pod, "app", {"sleep", "1000"});
+  std::future<grpc::Status> removed;
+  {
+    Paused storage(c.stack(), "storage");
+    removed = std::async(std::launch::async, [&] { return c.Remove(id); });
+    REQUIRE(Eventually([&] { return c.OciContainers().empty(); }));
+    std::this_thread::sleep_for(200ms);
+    c.stack().Kill("runtime");
+  }
+  CHECK(removed.get().error_code() == grpc::StatusCode::UNAVAILABLE);
+  c.stack().Start("runtime");
+  c.Connect();
+  std::vector<cri::Container> listed = c.List();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].state() == cri::CONTAINER_EXITED);
+  REQUIRE(c.Remove(id).ok());
   CHECK(c.List().empty());
 }
 

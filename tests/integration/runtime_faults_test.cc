@@ -168,6 +168,8 @@ struct Cluster : MountSweeper, CriCluster {
       const std::string binary = handler == "default" ? TestOciRuntime() : handler;
       CommandResult listed =
           RunCommand({"/usr/bin/" + binary, "--root", oci + "/" + handler, "list", "-q"});
+      INFO(binary << " list: " << listed.error);
+      CHECK(listed.exit_code == 0);
       std::istringstream ids(listed.output);
       for (std::string id; std::getline(ids, id);) {
         if (!id.empty()) out.push_back(handler + "/" + id);
@@ -903,6 +905,7 @@ TEST_CASE("kill -9 during RemoveContainer: afterwards the container can be remov
   Cluster c;
   const std::string pod = c.RunPod("pod");
   const std::string id = c.Run(pod, "app", {"sleep", "1000"});
+  REQUIRE(c.OciContainers() == std::vector<std::string>{"default/" + id});
   std::future<grpc::Status> removed;
   {
     Paused storage(c.stack(), "storage");

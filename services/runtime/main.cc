@@ -143,7 +143,11 @@ int main(int argc, char** argv) {
   daemon.server().AddService(&cri);
   daemon.server().AddService(&info);
 
-  // cria-storage may start after us: orphans are collected once it answers.
-  containers::OrphanRootfsCollector collector(container_manager);
+  // cria-storage and cria-network may start after us: what a crash left in them is
+  // collected once they answer.
+  containers::OrphanCollector rootfs_collector(
+      "orphan root filesystems", [&] { return container_manager.CollectOrphanRootfs(); });
+  containers::OrphanCollector network_collector(
+      "networks of interrupted pods", [&] { return pod_manager.CollectOrphanNetworks(); });
   return daemon.Serve();
 }

@@ -186,11 +186,13 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
                                              const ::runtime::v1::ContainerConfig& config,
                                              const ::runtime::v1::PodSandboxConfig& pod_config) {
   CRIA_RETURN_IF_ERROR(CheckName(config), "");
+  CRIA_RETURN_IF_ERROR(CheckPodReady(pod_id), "CreateContainer");
+  // Held throughout: a stop or removal of the pod waits for this container, or has made
+  // the pod NOTREADY first (checked again under the lock) and this call fails.
+  auto pod_holder = pods_.LockFor(pod_id);
+  std::lock_guard<std::mutex> pod_lock(*pod_holder);
+  CRIA_RETURN_IF_ERROR(CheckPodReady(pod_id), "CreateContainer");
   CRIA_ASSIGN_OR_RETURN(pods::PodRecord pod, pods_.Get(pod_id), "CreateContainer");
-  if (pod.state != pods::PodState::kReady) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "CreateContainer: pod " + pod_id + " is not ready (stopped)");
-  }
   if (config.stop_signal() != ::runtime::v1::RUNTIME_DEFAULT) {
     CRIA_RETURN_IF_ERROR(ParseSignal(::runtime::v1::Signal_Name(config.stop_signal())).status(),
                          "CreateContainer: stop_signal " + std::to_string(config.stop_signal()));
@@ -296,6 +298,16 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   return record.id;
 }
 
+// FailedPrecondition unless the pod is READY: a stop or removal makes it NOTREADY before it
+// takes anything down. NotFound for an unknown pod.
+Status ContainerManager::CheckPodReady(const std::string& pod_id) const {
+  CRIA_ASSIGN_OR_RETURN(pods::PodRecord pod, pods_.Get(pod_id), "");
+  if (pod.state != pods::PodState::kReady) {
+    return Status(StatusCode::kFailedPrecondition, "pod " + pod_id + " is not ready (stopped)");
+  }
+  return OkStatus();
+}
+
 // As containerd does for ephemeral (debug) containers: the target is a running container
 // of the same pod, and the new one joins the PID namespace of its process.
 Result<int> ContainerManager::TargetPid(const std::string& pod_id,
@@ -359,6 +371,12 @@ std::vector<std::shared_ptr<const ContainerRecord>> ContainerManager::List() {
 }
 
 Status ContainerManager::Start(const std::string& id) {
+  // The pod's lock before the container's (PodManager::LockFor): a container never starts
+  // in a pod that is being stopped or removed.
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord found, Get(id), "StartContainer " + id);
+  CRIA_RETURN_IF_ERROR(CheckPodReady(found.pod_id), "StartContainer " + id);
+  auto pod_holder = pods_.LockFor(found.pod_id);
+  std::lock_guard<std::mutex> pod_lock(*pod_holder);
   auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StartContainer");
@@ -366,6 +384,7 @@ Status ContainerManager::Start(const std::string& id) {
     return Status(StatusCode::kFailedPrecondition,
                   "StartContainer: container " + id + " is not in the created state");
   }
+  CRIA_RETURN_IF_ERROR(CheckPodReady(record.pod_id), "StartContainer " + id);
   CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "StartContainer");
   // The spec names the target's pid: it must still be that process (while the target runs,
   // its pid cannot have been reused). Nothing is made yet, so the container stays CREATED.
@@ -456,11 +475,17 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
 Status ContainerManager::Remove(const std::string& id) {
   Result<ContainerRecord> found = Get(id);
   if (!found.ok()) return OkStatus();  // removing a removed container is fine (CRI)
-  if (found->state == ContainerState::kRunning)
-    CRIA_RETURN_IF_ERROR(Stop(id, 0), "RemoveContainer");
+  if (found->state == ContainerState::kRunning) {
+    // NotFound: a concurrent removal finished first, which is as good.
+    Status stopped = Stop(id, 0);
+    if (stopped.code() == StatusCode::kNotFound) return OkStatus();
+    CRIA_RETURN_IF_ERROR(stopped, "RemoveContainer");
+  }
   auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
-  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "RemoveContainer");
+  Result<ContainerRecord> current = Get(id);
+  if (current.status().code() == StatusCode::kNotFound) return OkStatus();  // as above
+  CRIA_ASSIGN_OR_RETURN(ContainerRecord record, std::move(current), "RemoveContainer");
   if (Result<oci::RuntimeCli> cli = RuntimeFor(record.handler); cli.ok()) {
     CRIA_RETURN_IF_ERROR(cli->Delete(id, true), "RemoveContainer");
   }

@@ -87,6 +87,7 @@ class ContainerManager {
 
  private:
   Status Persist(const ContainerRecord& record);
+  Status CheckPodReady(const std::string& pod_id) const;
   // For PID namespace mode TARGET: the pid of the running target container in the pod.
   Result<int> TargetPid(const std::string& pod_id, const ::runtime::v1::ContainerConfig& config);
   // With mu_ held: reads the exit file of a running container; EXITED once it is there.

@@ -1,26 +1,32 @@
-// Runs ContainerManager::CollectOrphanRootfs on a thread of its own until it succeeds
-// once (retrying every second while cria-storage is unavailable) or this is destroyed.
+// Runs a collection of what a crash left behind (a call into another daemon, which may
+// start after cria-runtime) on a thread of its own until it succeeds once, retrying every
+// second while that daemon is unavailable, or until this is destroyed.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
-#include "services/runtime/containers/container_manager.h"
+#include "libs/status/status.h"
 
 namespace cria::runtime::containers {
 
-class OrphanRootfsCollector {
+class OrphanCollector {
  public:
-  explicit OrphanRootfsCollector(ContainerManager& containers);
-  ~OrphanRootfsCollector();  // stops retrying and joins
-  OrphanRootfsCollector(const OrphanRootfsCollector&) = delete;
-  OrphanRootfsCollector& operator=(const OrphanRootfsCollector&) = delete;
+  // `collect` returns how many leftovers it removed; `what` names them in the log
+  // ("orphan root filesystems").
+  OrphanCollector(std::string what, std::function<Result<int>()> collect);
+  ~OrphanCollector();  // stops retrying and joins
+  OrphanCollector(const OrphanCollector&) = delete;
+  OrphanCollector& operator=(const OrphanCollector&) = delete;
 
  private:
   void Loop();
 
-  ContainerManager& containers_;
+  const std::string what_;
+  const std::function<Result<int>()> collect_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mu_

@@ -141,4 +141,18 @@ Status InfraRunner::Remove(PodRecord& pod) {
   return OkStatus();
 }
 
+Status InfraRunner::RemoveLeftover(const std::string& pod_id) {
+  PodRecord pod;
+  pod.id = pod_id;
+  pod.pid_ns = options_.ns_dir + "/pid/" + pod_id;
+  for (const auto& [handler, binary] : options_.runtimes) {
+    pod.runtime_handler = handler;
+    oci::RuntimeCli cli(binary, RootFor(handler));
+    if (cli.State(InfraId(pod)).status().code() == StatusCode::kNotFound) continue;
+    pod.infra_pid = -1;  // whatever it was: Stop kills and deletes it
+    CRIA_RETURN_IF_ERROR(Stop(pod), "");
+  }
+  return UnpinNamespace(pod.pid_ns);
+}
+
 }  // namespace cria::runtime::pods

@@ -43,6 +43,10 @@ class InfraRunner {
   Status Stop(PodRecord& pod);
   // Stop, then unpins the PID namespace. Idempotent.
   Status Remove(PodRecord& pod);
+  // What a RunPodSandbox cut short by a crash may have left of the infra process of pod
+  // `pod_id`, which has no record (so no known handler): removed under every handler the
+  // OCI runtime knows it by, and its PID namespace unpinned. Idempotent.
+  Status RemoveLeftover(const std::string& pod_id);
   // Applies `resources` to the running infra process (`<runtime> update`); OK when the pod
   // has none running. InvalidArgument for resources the host cannot apply.
   Status Update(const PodRecord& pod, const ::runtime::v1::LinuxContainerResources& resources);

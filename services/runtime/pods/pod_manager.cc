@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
 
 #include "libs/clock/unix_time.h"
 #include "libs/ids/random_id.h"
@@ -79,7 +80,7 @@ void PodManager::Recover() {
     log::Error("cannot load pod records", {{"error", loaded.status()}});
     return;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   for (const auto& [name, doc] : loaded->records) {
     Result<PodRecord> record = PodFromJson(doc);
     if (!record.ok() || record->id != name) {
@@ -93,6 +94,56 @@ void PodManager::Recover() {
     const std::string id = record->id;
     pods_[id] = std::make_shared<const PodRecord>(std::move(*record));
   }
+  lock.unlock();
+  std::vector<std::string> interrupted = RemoveInterruptedRuns();
+  std::lock_guard<std::mutex> orphans(orphans_mu_);
+  orphan_networks_ = std::move(interrupted);
+}
+
+// RunPodSandbox makes the pod's run dir first and its record last: a run dir or a pinned
+// namespace without a record is what a crash in between left.
+std::vector<std::string> PodManager::RemoveInterruptedRuns() {
+  std::set<std::string> ids;
+  for (const std::string& dir : {options_.run_dir + "/pods", options_.ns_dir + "/ipc",
+                                 options_.ns_dir + "/uts", options_.ns_dir + "/pid"}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      ids.insert(entry.path().filename().string());
+    }
+  }
+  std::vector<std::string> removed;
+  for (const std::string& id : ids) {
+    if (Get(id).ok()) continue;
+    const std::string dir = options_.run_dir + "/pods/" + id;
+    Status s = infra_ != nullptr ? infra_->RemoveLeftover(id) : OkStatus();
+    for (const Status& step : {UnmountShm(dir), UnpinNamespace(options_.ns_dir + "/ipc/" + id),
+                               UnpinNamespace(options_.ns_dir + "/uts/" + id)}) {
+      if (s.ok()) s = step;
+    }
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (s.ok() && ec) s = ErrnoStatus(ec.value(), "remove " + dir);
+    if (!s.ok()) {
+      log::Warn("cannot remove what an interrupted RunPodSandbox made",
+                {{"pod", id}, {"error", s}});
+    } else {
+      log::Info("removed what an interrupted RunPodSandbox made", {{"pod", id}});
+    }
+    removed.push_back(id);
+  }
+  return removed;
+}
+
+Result<int> PodManager::CollectOrphanNetworks() {
+  std::lock_guard<std::mutex> lock(orphans_mu_);
+  int removed = 0;
+  while (!orphan_networks_.empty()) {
+    CRIA_RETURN_IF_ERROR(network_.Remove(orphan_networks_.back()),
+                         "remove the network of interrupted pod " + orphan_networks_.back());
+    orphan_networks_.pop_back();
+    ++removed;
+  }
+  return removed;
 }
 
 Status PodManager::Persist(const PodRecord& record) {
@@ -228,13 +279,19 @@ std::vector<std::shared_ptr<const PodRecord>> PodManager::List() const {
 }
 
 Status PodManager::TearDown(PodRecord& record, bool remove) {
+  // NOTREADY before anything goes: no container is created or started in the pod from now
+  // on (those calls check under the pod's lock), and a crash halfway leaves a pod that is
+  // not ready, whose stop or removal the kubelet then repeats.
+  if (record.state == PodState::kReady) {
+    record.state = PodState::kNotReady;
+    CRIA_RETURN_IF_ERROR(Persist(record), "");
+  }
   if (stop_containers_) CRIA_RETURN_IF_ERROR(stop_containers_(record.id), "");
   if (infra_ != nullptr) CRIA_RETURN_IF_ERROR(infra_->Stop(record), "");
   if (record.network_ready) {
     CRIA_RETURN_IF_ERROR(network_.Remove(record.id), "stop pod " + record.id);
     record.network_ready = false;
   }
-  record.state = PodState::kNotReady;
   if (remove) {
     if (remove_containers_) CRIA_RETURN_IF_ERROR(remove_containers_(record.id), "");
     if (infra_ != nullptr) CRIA_RETURN_IF_ERROR(infra_->Remove(record), "");

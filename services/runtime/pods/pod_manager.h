@@ -40,8 +40,13 @@ class PodManager {
   PodManager(PodManagerOptions options, clients::NetworkClient& network, InfraRunner* infra);
 
   Status Init();
-  // Loads the records; pods whose run dir is gone (a reboot) become NOTREADY.
+  // Loads the records; pods whose run dir is gone (a reboot) become NOTREADY. What a
+  // RunPodSandbox cut short by a crash made (its run dir, /dev/shm, pinned namespaces, an
+  // infra process) is removed, all but its network: see CollectOrphanNetworks.
   void Recover();
+  // Removes the pod networks of the RunPodSandbox calls Recover found cut short, once
+  // cria-network answers (Unavailable until then: call again). How many it removed.
+  Result<int> CollectOrphanNetworks();
 
   // Called before a pod stops or is removed, to stop (or remove) its containers.
   void SetContainerHooks(std::function<Status(const std::string&)> stop_containers,
@@ -60,12 +65,19 @@ class PodManager {
                          const ::runtime::v1::LinuxContainerResources* resources);
   // NotFound naming the id.
   Result<PodRecord> Get(const std::string& id) const;
+  // The pod's lock, for container calls that must not overlap the pod's stop or removal
+  // (CreateContainer, StartContainer): held, the pod's state stays what Get says. Take it
+  // before any container's lock, as a stop or removal holds it while it stops and removes
+  // the pod's containers.
+  std::shared_ptr<std::mutex> LockFor(const std::string& id) { return locks_.For(id); }
   // Every pod, as shared, immutable snapshots: a list copies pointers, not records.
   std::vector<std::shared_ptr<const PodRecord>> List() const;
 
  private:
   Status Persist(const PodRecord& record);          // pod lock (locks_) held, not mu_
   Status TearDown(PodRecord& record, bool remove);  // the pod's lock held
+  // Recover's part for pods without a record; returns their ids.
+  std::vector<std::string> RemoveInterruptedRuns();
 
   PodManagerOptions options_;
   clients::NetworkClient& network_;
@@ -78,6 +90,8 @@ class PodManager {
   std::map<std::string, std::shared_ptr<const PodRecord>> pods_;
   ids::NameRegistry names_{"pod"};
   ids::KeyedMutex locks_;  // calls on one pod run one at a time
+  std::mutex orphans_mu_;
+  std::vector<std::string> orphan_networks_;  // guarded by orphans_mu_
 };
 
 }  // namespace cria::runtime::pods

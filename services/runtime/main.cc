@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
   pods::InfraRunner infra(infra_options, **exits);
 
   pods::PodManagerOptions options;
+  options.cgroup_driver = cgroup_driver;
   options.state_dir = state_dir;
   options.run_dir = run_dir;
   options.ns_dir = cfg.common.run_dir + "/ns";

@@ -627,6 +627,13 @@ TEST_CASE("UpdateContainerResources changes the limits of a running container") 
   cri::LinuxContainerResources bad;
   bad.set_memory_limit_in_bytes(-1);
   CHECK(c.Update(id, bad).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  // Well-formed, but the OCI runtime cannot apply it to this container: a CPU the host does
+  // not have. The runtime's refusal, not a fault of cria's; the limits stay as they were.
+  cri::LinuxContainerResources no_such_cpu;
+  no_such_cpu.set_cpuset_cpus("1000");
+  s = c.Update(id, no_such_cpu);
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(Trim(FileText(memory + "/memory.limit_in_bytes")) == std::to_string(48 * kMiB));
   if (!fs::exists("/sys/fs/cgroup/cgroup.controllers")) {  // cgroup v1: no unified map
     cri::LinuxContainerResources unified;
     (*unified.mutable_unified())["memory.high"] = "max";

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "cri/runtime/v1/cri_api.h"
@@ -260,6 +261,32 @@ TEST_CASE("bad pod requests get their code and leak nothing") {
     s = pods.Run(refused, nullptr);
     CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     CHECK(s.error_message().find(key) != std::string::npos);
+  }
+  // What would fail every container later is refused at once: a hostname the kernel
+  // does not take, a DNS entry that would add lines to resolv.conf, a cgroup parent in the
+  // other driver's syntax.
+  for (const auto& [what, edit] :
+       std::vector<std::pair<std::string, std::function<void(cri::PodSandboxConfig&)>>>{
+           {"hostname", [](cri::PodSandboxConfig& p) { p.set_hostname(std::string(65, 'h')); }},
+           {"servers",
+            [](cri::PodSandboxConfig& p) {
+              p.mutable_dns_config()->add_servers("10.0.0.10\nnameserver 10.6.6.6");
+            }},
+           {"searches",
+            [](cri::PodSandboxConfig& p) { p.mutable_dns_config()->add_searches("a b"); }},
+           {"options", [](cri::PodSandboxConfig& p) { p.mutable_dns_config()->add_options(""); }},
+           {"cgroup parent",
+            [](cri::PodSandboxConfig& p) {
+              p.mutable_linux()->set_cgroup_parent("kubepods-burstable.slice");
+            }},
+       }) {
+    INFO(what);
+    cri::PodSandboxConfig config = Pods::Config("refused");
+    edit(config);
+    s = pods.Run(config, nullptr);
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(s.error_message().find(what == "cgroup parent" ? "cgroup parent" : what) !=
+          std::string::npos);
   }
   CHECK(pods.Leftovers().empty());
   CHECK(pods.List().empty());

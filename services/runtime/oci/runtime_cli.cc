@@ -87,7 +87,14 @@ Status RuntimeCli::Delete(const std::string& id, bool force) const {
 }
 
 Status RuntimeCli::Update(const std::string& id, const std::string& resources_json) const {
-  return Check(Call({"update", "--resources", "-", id}, resources_json), "update " + id);
+  Result<process::Outcome> outcome = Call({"update", "--resources", "-", id}, resources_json);
+  Status s = Check(outcome, "update " + id);
+  // The runtime ran and refused: resources this container cannot take as it is (a memory
+  // limit under its usage, a CPU the host does not have), not a fault of cria's.
+  if (s.code() == StatusCode::kInternal && outcome.ok() && !outcome->timed_out) {
+    return Status(StatusCode::kFailedPrecondition, s.message());
+  }
+  return s;
 }
 
 namespace {

@@ -17,6 +17,7 @@
 #include "libs/process/process.h"
 #include "libs/undo/undo_stack.h"
 #include "services/runtime/pods/pod_files.h"
+#include "services/runtime/spec/cgroup_path.h"
 #include "services/runtime/spec/sysctls.h"
 
 namespace cria::runtime::pods {
@@ -24,7 +25,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config) {
+// One word of resolv.conf: a server, a search domain or an option (no blank, no line
+// break that would add lines of its own).
+Status CheckResolvWord(const std::string& word, const char* field) {
+  if (word.empty() || word.find_first_of(" \t\r\n") != std::string::npos) {
+    return Status(StatusCode::kInvalidArgument, std::string("RunPodSandbox: dns_config.") + field +
+                                                    " \"" + word +
+                                                    "\" is empty or holds a blank or line break");
+  }
+  return OkStatus();
+}
+
+Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config, cgroups::Driver driver) {
   const auto& m = config.metadata();
   for (auto [field, value] : {std::pair<const char*, const std::string*>{"name", &m.name()},
                               {"namespace", &m.namespace_()},
@@ -40,6 +52,24 @@ Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config) {
                                                       "\" may not contain '/' or '_'");
     }
   }
+  // The kernel takes at most 64 bytes (HOST_NAME_MAX); every container start would fail.
+  if (config.hostname().size() > 64) {
+    return Status(StatusCode::kInvalidArgument,
+                  "RunPodSandbox: hostname \"" + config.hostname() + "\" is longer than 64 bytes");
+  }
+  for (const auto& server : config.dns_config().servers()) {
+    CRIA_RETURN_IF_ERROR(CheckResolvWord(server, "servers"), "");
+  }
+  for (const auto& search : config.dns_config().searches()) {
+    CRIA_RETURN_IF_ERROR(CheckResolvWord(search, "searches"), "");
+  }
+  for (const auto& option : config.dns_config().options()) {
+    CRIA_RETURN_IF_ERROR(CheckResolvWord(option, "options"), "");
+  }
+  // The containers' cgroups go under cgroup_parent, in the driver's syntax: a parent the
+  // driver cannot take would fail every CreateContainer later.
+  CRIA_RETURN_IF_ERROR(spec::CgroupsPath(config.linux().cgroup_parent(), driver, "pod").status(),
+                       "RunPodSandbox");
   // Before anything is made: cria-pinns writes the IPC and UTS ones, and a sysctl that is
   // not namespaced, or whose namespace is the host's, would change the whole node.
   const auto& ns = config.linux().security_context().namespace_options();
@@ -159,7 +189,7 @@ Status PodManager::Persist(const PodRecord& record) {
 
 Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& config,
                                     const std::string& runtime_handler) {
-  CRIA_RETURN_IF_ERROR(CheckConfig(config), "");
+  CRIA_RETURN_IF_ERROR(CheckConfig(config, options_.cgroup_driver), "");
   if (!runtime_handler.empty() && std::find(options_.handlers.begin(), options_.handlers.end(),
                                             runtime_handler) == options_.handlers.end()) {
     std::string known;

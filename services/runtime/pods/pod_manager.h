@@ -20,6 +20,7 @@
 #include "libs/ids/name_registry.h"
 #include "libs/records/record_dir.h"
 #include "libs/status/status.h"
+#include "services/runtime/cgroups/cgroup_driver.h"
 #include "services/runtime/clients/network_client.h"
 #include "services/runtime/pods/infra.h"
 #include "services/runtime/pods/pod_record.h"
@@ -32,6 +33,7 @@ struct PodManagerOptions {
   std::string ns_dir;                 // <run_dir>/ns: pinned namespaces
   std::string pinns;                  // the cria-pinns binary
   std::vector<std::string> handlers;  // known runtime handler names ("" is the default)
+  cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;  // for cgroup_parent's syntax
 };
 
 class PodManager {

@@ -562,6 +562,14 @@ TEST_CASE("mount propagation: a clear error on a private source; shared and slav
     AddMount(cfg, root + "/private", "/mnt/prop", false, cri::PROPAGATION_HOST_TO_CONTAINER);
   });
   CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  // A missing source is made (as for any hostPath), and made away again when the
+  // propagation then fails: the failed call leaves no directory behind.
+  s = c.Create(pod, "missing", {"true"}, &id, [&](cri::ContainerConfig& cfg) {
+    privileged(cfg);
+    AddMount(cfg, root + "/absent/deeper", "/mnt/prop", false, cri::PROPAGATION_BIDIRECTIONAL);
+  });
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK_FALSE(fs::exists(root + "/absent"));
   CHECK(c.List().empty());
 
   {

@@ -278,8 +278,19 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
                 {"applied", generated.oom_score_adj.applied}});
   }
   for (const std::string& dir : generated.host_dirs) {
+    // What did not exist is removed again if this call fails later (empty dirs only).
+    std::vector<fs::path> missing;
+    for (fs::path p = fs::path(dir).lexically_normal(); !p.empty() && !fs::exists(p, ec);
+         p = p.parent_path()) {
+      missing.push_back(p);
+      if (p == p.parent_path()) break;
+    }
     fs::create_directories(dir, ec);
     if (ec) return ErrnoStatus(ec.value(), what + ": create the mount source " + dir);
+    undo.Push("remove the mount source " + dir + " it made", [missing] {
+      for (const fs::path& p : missing) ::rmdir(p.c_str());  // deepest first
+      return OkStatus();
+    });
   }
   CRIA_RETURN_IF_ERROR(CheckPropagation(generated.propagation_checks), what);
   // Mounts asking for a relabel get the container's mount label (SELinux hosts only).

@@ -92,17 +92,6 @@ std::string Namespace(const std::string& pid, const std::string& kind) {
   return link;
 }
 
-// Polls until `done` holds (at most `limit`); returns whether it did.
-bool Eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto end = Clock::now() + limit;
-  while (!done()) {
-    if (Clock::now() >= end) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
-
 cri::Signal CriSignal(const std::string& name) {
   cri::Signal signal = cri::RUNTIME_DEFAULT;
   REQUIRE(cri::Signal_Parse(name, &signal));
@@ -744,7 +733,7 @@ TEST_CASE("host namespaces: a container of a hostNetwork/hostPID/hostIPC pod use
           *config.mutable_linux()->mutable_security_context()->mutable_namespace_options() = ns;
         });
     const std::string pid = Pid(c, id);
-    for (const std::string& kind : {"net", "pid", "ipc", "uts"}) {
+    for (const std::string kind : {"net", "pid", "ipc", "uts"}) {
       INFO(kind);
       CHECK((Namespace(pid, kind) == Namespace("self", kind)) == (k.host.count(kind) == 1));
     }

@@ -50,17 +50,6 @@ CriClusterOptions FaultOptions() {
 // The CNI network CriCluster configures ("ctrnet") keeps host-local's allocations here.
 constexpr const char* kNetwork = "ctrnet";
 
-// Polls until `done` holds (at most `limit`); returns whether it did.
-bool Eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto end = Clock::now() + limit;
-  while (!done()) {
-    if (Clock::now() >= end) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
-
 std::string Describe(const grpc::Status& s) {
   return "code " + std::to_string(s.error_code()) + ": " + s.error_message();
 }

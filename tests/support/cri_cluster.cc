@@ -55,6 +55,15 @@ std::string CommandLine(const std::string& pid) {
 
 }  // namespace
 
+bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 std::string FileText(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;

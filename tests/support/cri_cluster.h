@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -142,6 +143,10 @@ void CheckNoLeaks(const Stack& stack, const std::string& cgroup_parent);
 
 // The whole content of a file ("" when it cannot be read).
 std::string FileText(const std::string& path);
+
+// Polls until `done` holds (every 20 ms, at most `limit`); returns whether it did.
+bool Eventually(const std::function<bool()>& done,
+                std::chrono::milliseconds limit = std::chrono::seconds(10));
 
 // The mount points listed in /proc/self/mountinfo, unescaped.
 std::vector<std::string> MountPoints();

@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
 
   pods::PodManagerOptions options;
   options.cgroup_driver = cgroup_driver;
+  options.node_hostname = host->node_hostname;
   options.state_dir = state_dir;
   options.run_dir = run_dir;
   options.ns_dir = cfg.common.run_dir + "/ns";

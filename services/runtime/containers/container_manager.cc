@@ -312,8 +312,8 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
 // FailedPrecondition unless the pod is READY: a stop or removal makes it NOTREADY before it
 // takes anything down. NotFound for an unknown pod.
 Status ContainerManager::CheckPodReady(const std::string& pod_id) const {
-  CRIA_ASSIGN_OR_RETURN(pods::PodRecord pod, pods_.Get(pod_id), "");
-  if (pod.state != pods::PodState::kReady) {
+  CRIA_ASSIGN_OR_RETURN(pods::PodState state, pods_.StateOf(pod_id), "");
+  if (state != pods::PodState::kReady) {
     return Status(StatusCode::kFailedPrecondition, "pod " + pod_id + " is not ready (stopped)");
   }
   return OkStatus();

@@ -49,8 +49,11 @@ Result<int> ParseSignal(std::string_view text) {
   for (const auto& [known, number] : kSignals) {
     if (name == known) return number;
   }
+  // Real-time signals as images name them (RTMIN+3) and as the CRI does (RTMINPLUS3).
   for (auto [prefix, base, sign] : {std::tuple{std::string_view("RTMIN+"), SIGRTMIN, 1},
-                                    std::tuple{std::string_view("RTMAX-"), SIGRTMAX, -1}}) {
+                                    std::tuple{std::string_view("RTMAX-"), SIGRTMAX, -1},
+                                    std::tuple{std::string_view("RTMINPLUS"), SIGRTMIN, 1},
+                                    std::tuple{std::string_view("RTMAXMINUS"), SIGRTMAX, -1}}) {
     if (name.substr(0, prefix.size()) == prefix && AllDigits(name.substr(prefix.size()))) {
       int n = base + sign * std::atoi(std::string(name.substr(prefix.size())).c_str());
       if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
@@ -58,15 +61,7 @@ Result<int> ParseSignal(std::string_view text) {
   }
   if (name == "RTMIN") return SIGRTMIN;
   if (name == "RTMAX") return SIGRTMAX;
-  // The CRI's names for these: SIGCLD, SIGRTMINPLUS3, SIGRTMAXMINUS2.
-  if (name == "CLD") return SIGCHLD;
-  for (auto [prefix, base, sign] : {std::tuple{std::string_view("RTMINPLUS"), SIGRTMIN, 1},
-                                    std::tuple{std::string_view("RTMAXMINUS"), SIGRTMAX, -1}}) {
-    if (name.substr(0, prefix.size()) == prefix && AllDigits(name.substr(prefix.size()))) {
-      int n = base + sign * std::atoi(std::string(name.substr(prefix.size())).c_str());
-      if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
-    }
-  }
+  if (name == "CLD") return SIGCHLD;  // the CRI's SIGCLD
   return bad();
 }
 

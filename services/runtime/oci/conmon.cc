@@ -59,6 +59,14 @@ Status WriteSmall(const std::string& path, const std::string& data) {
   return OkStatus();
 }
 
+// Writes `pid` to each cgroup.procs file in turn; the first failure ends it.
+Status MoveToCgroups(const std::vector<std::string>& cgroup_procs, pid_t pid) {
+  for (const std::string& procs : cgroup_procs) {
+    CRIA_RETURN_IF_ERROR(WriteSmall(procs, std::to_string(pid)), "");
+  }
+  return OkStatus();
+}
+
 // conmon's own log, for an error message.
 std::string LogText(const std::string& path) {
   Result<std::string> text = records::ReadSmallFile(path, 64 << 10);
@@ -175,9 +183,7 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   // cgroup migration after a quiet spell needs (5-15 ms here) that much earlier: the
   // runtime's own migration of the container, later, waits for it too. Best effort: the
   // process may be gone already; the monitor is moved below in any case.
-  for (const std::string& procs : r.conmon_cgroup_procs) {
-    if (!WriteSmall(procs, std::to_string(pid)).ok()) break;
-  }
+  (void)MoveToCgroups(r.conmon_cgroup_procs, pid);
   int wstatus = 0;
   ::waitpid(pid, &wstatus, 0);
   const pid_t monitor = ReadPidFile(r.conmon_pidfile);
@@ -188,11 +194,7 @@ Result<ConmonStarted> CreateWithConmon(const ConmonRequest& r) {
   // The monitor leaves cria-runtime's cgroup while the runtime starts up: a cgroup
   // migration can wait for an RCU grace period (milliseconds), which then overlaps the
   // runtime's own start instead of preceding it. The runtime places the container itself.
-  Status moved = OkStatus();
-  for (const std::string& procs : r.conmon_cgroup_procs) {
-    moved = WriteSmall(procs, std::to_string(monitor));
-    if (!moved.ok()) break;
-  }
+  const Status moved = MoveToCgroups(r.conmon_cgroup_procs, monitor);
   // Read even when the move failed: the runtime's create has then finished, and what it
   // made can be deleted.
   Result<std::string> message = ReadUntilEof(sync_read.Get(), Clock::now() + r.timeout, what);

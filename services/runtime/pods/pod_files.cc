@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <fstream>
 #include <sstream>
 
@@ -23,19 +22,17 @@ PodFiles PodFilesIn(const std::string& dir) {
   return {dir + "/hostname", dir + "/hosts", dir + "/resolv.conf", dir + "/shm"};
 }
 
-std::string PodHostname(const ::runtime::v1::PodSandboxConfig& config) {
-  if (!config.hostname().empty()) return config.hostname();
+std::string PodHostname(const ::runtime::v1::PodSandboxConfig& config,
+                        const std::string& node_hostname) {
   // The kubelet sends none for a host-network pod: its containers have the node's UTS
   // namespace, and the spec generator gives them the node's name in $HOSTNAME too.
-  char name[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0) return config.metadata().name();
-  return name;
+  return config.hostname().empty() ? node_hostname : config.hostname();
 }
 
 Status WritePodFiles(const std::string& dir, const ::runtime::v1::PodSandboxConfig& config,
-                     const std::vector<std::string>& ips) {
+                     const std::vector<std::string>& ips, const std::string& node_hostname) {
   PodFiles files = PodFilesIn(dir);
-  const std::string hostname = PodHostname(config);
+  const std::string hostname = PodHostname(config, node_hostname);
   CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(files.hostname, hostname + "\n", 0644, kRunDir),
                        "");
   std::string hosts =

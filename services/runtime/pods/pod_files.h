@@ -18,9 +18,10 @@ struct PodFiles {
 PodFiles PodFilesIn(const std::string& dir);
 
 // Writes hostname, hosts (localhost lines and the pod's IPs under its hostname) and
-// resolv.conf. `hostname` may be empty (the node's name is used, as containerd and CRI-O do).
+// resolv.conf. The config's hostname may be empty: `node_hostname` is used then, as
+// containerd and CRI-O do.
 Status WritePodFiles(const std::string& dir, const ::runtime::v1::PodSandboxConfig& config,
-                     const std::vector<std::string>& ips);
+                     const std::vector<std::string>& ips, const std::string& node_hostname);
 // Mounts a 64 MiB tmpfs (mode 1777, nosuid, nodev, noexec) at <dir>/shm.
 Status MountShm(const std::string& dir);
 // Unmounts <dir>/shm if mounted; not mounted is OK.
@@ -30,7 +31,8 @@ Status UnmountShm(const std::string& dir);
 // An empty path, or one already gone, is OK.
 Status UnpinNamespace(const std::string& path);
 
-// The hostname a pod's containers get.
-std::string PodHostname(const ::runtime::v1::PodSandboxConfig& config);
+// The hostname a pod's containers get: the config's, else the node's.
+std::string PodHostname(const ::runtime::v1::PodSandboxConfig& config,
+                        const std::string& node_hostname);
 
 }  // namespace cria::runtime::pods

@@ -143,7 +143,7 @@ std::vector<std::string> PodManager::RemoveInterruptedRuns() {
   }
   std::vector<std::string> removed;
   for (const std::string& id : ids) {
-    if (Get(id).ok()) continue;
+    if (StateOf(id).ok()) continue;
     const std::string dir = options_.run_dir + "/pods/" + id;
     Status s = infra_ != nullptr ? infra_->RemoveLeftover(id) : OkStatus();
     for (const Status& step : {UnmountShm(dir), UnpinNamespace(options_.ns_dir + "/ipc/" + id),
@@ -277,7 +277,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     record.ips = net.ips;
     record.network_ready = true;
   }
-  CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips), what);
+  CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips, options_.node_hostname), what);
   if (record.SharesPid()) {
     if (infra_ == nullptr) {
       return Status(StatusCode::kUnimplemented,
@@ -298,6 +298,13 @@ Result<PodRecord> PodManager::Get(const std::string& id) const {
   auto it = pods_.find(id);
   if (it == pods_.end()) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
   return *it->second;
+}
+
+Result<PodState> PodManager::StateOf(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = pods_.find(id);
+  if (it == pods_.end()) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
+  return it->second->state;
 }
 
 std::vector<std::shared_ptr<const PodRecord>> PodManager::List() const {

@@ -34,6 +34,7 @@ struct PodManagerOptions {
   std::string pinns;                  // the cria-pinns binary
   std::vector<std::string> handlers;  // known runtime handler names ("" is the default)
   cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;  // for cgroup_parent's syntax
+  std::string node_hostname;  // as detected at start (spec::HostFacts), for pods with none
 };
 
 class PodManager {
@@ -67,6 +68,8 @@ class PodManager {
                          const ::runtime::v1::LinuxContainerResources* resources);
   // NotFound naming the id.
   Result<PodRecord> Get(const std::string& id) const;
+  // The pod's state alone, without copying its record. NotFound naming the id.
+  Result<PodState> StateOf(const std::string& id) const;
   // The pod's lock, for container calls that must not overlap the pod's stop or removal
   // (CreateContainer, StartContainer): held, the pod's state stays what Get says. Take it
   // before any container's lock, as a stop or removal holds it while it stops and removes

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cri/runtime/v1/cri_api.h"
+#include "tests/support/cri_cluster.h"
 #include "tests/support/stack.h"
 
 namespace cria::testing {
@@ -111,11 +112,7 @@ struct Pods {
   // and conmon processes of this stack (an infra container's).
   std::string Leftovers() {
     std::string out;
-    std::ifstream mountinfo("/proc/self/mountinfo");
-    for (std::string line; std::getline(mountinfo, line);) {
-      std::istringstream fields(line);
-      std::string id, parent, dev, root, point;
-      fields >> id >> parent >> dev >> root >> point;
+    for (const std::string& point : MountPoints()) {
       if (point.rfind(stack.root() + "/", 0) == 0) out += "mount " + point + " ";
     }
     for (const auto& e : fs::directory_iterator("/proc")) {

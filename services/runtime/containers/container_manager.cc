@@ -54,7 +54,8 @@ Status CheckPropagation(const std::vector<spec::PropagationCheck>& checks) {
   return OkStatus();
 }
 
-Status CheckName(const ::runtime::v1::ContainerConfig& config) {
+// What CreateContainer refuses before it makes anything: the name, the image, the log path.
+Status CheckRequest(const ::runtime::v1::ContainerConfig& config) {
   const std::string& name = config.metadata().name();
   if (name.empty()) {
     return Status(StatusCode::kInvalidArgument, "CreateContainer: metadata.name is empty");
@@ -185,7 +186,7 @@ void ContainerManager::Update(ContainerRecord& r, const ExitCheck& check) {
 Result<std::string> ContainerManager::Create(const std::string& pod_id,
                                              const ::runtime::v1::ContainerConfig& config,
                                              const ::runtime::v1::PodSandboxConfig& pod_config) {
-  CRIA_RETURN_IF_ERROR(CheckName(config), "");
+  CRIA_RETURN_IF_ERROR(CheckRequest(config), "");
   CRIA_RETURN_IF_ERROR(CheckPodReady(pod_id), "CreateContainer");
   // Held throughout: a stop or removal of the pod waits for this container, or has made
   // the pod NOTREADY first (checked again under the lock) and this call fails.

@@ -130,6 +130,12 @@ struct Pods {
         out += e.path().string() + " ";
       }
     }
+    // cria-network's records: a pod whose start failed after its network was made has
+    // none left.
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(stack.state_dir() + "/network/pods", ec)) {
+      out += e.path().string() + " ";
+    }
     return out;
   }
 };
@@ -250,9 +256,15 @@ TEST_CASE("bad pod requests get their code and leak nothing") {
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(s.error_message().find("kernel.no_such_key") != std::string::npos);
   CHECK(s.error_message().find("not namespaced") != std::string::npos);
-  // A namespaced name the kernel does not have, and a value it refuses, fail in cria-pinns.
+  // A namespaced name the kernel does not have, and a value it refuses, fail in cria-pinns;
+  // net.* ones in the pod's network namespace once it is made (not at every container
+  // start), and the network goes again.
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"kernel.shm_no_such_key", "1"}, {"kernel.shm_rmid_forced", "x"}}) {
+           {"kernel.shm_no_such_key", "1"},
+           {"kernel.shm_rmid_forced", "x"},
+           {"net.ipv4.no_such_sysctl", "1"},
+           {"net/ipv4/ip_unprivileged_port_start", "x"}}) {
+    INFO(key);
     cri::PodSandboxConfig refused = Pods::Config("sys");
     (*refused.mutable_linux()->mutable_sysctls())[key] = value;
     s = pods.Run(refused, nullptr);
@@ -380,12 +392,18 @@ TEST_CASE("a pod's sysctls never reach the node") {
   cri::PodSandboxConfig config = Pods::Config("podsys");
   config.mutable_linux()->mutable_sysctls()->clear();
   (*config.mutable_linux()->mutable_sysctls())["kernel/shm_rmid_forced"] = other_shm;
-  (*config.mutable_linux()->mutable_sysctls())["net/ipv4/ip_unprivileged_port_start"] = "1000";
+  const std::string pod_port_start = node_port_start == "1000\n" ? "1001" : "1000";
+  (*config.mutable_linux()->mutable_sysctls())["net/ipv4/ip_unprivileged_port_start"] =
+      pod_port_start;
   std::string id;
   REQUIRE(pods.Run(config, &id).ok());
   const std::string ipc = pods.stack.run_dir() + "/ns/ipc/" + id;
   CommandResult inside = RunCommand({"/usr/bin/nsenter", "--ipc=" + ipc, "cat", shm_rmid_forced});
   CHECK(inside.output == other_shm + "\n");
+  // The net.* one is in the pod's network namespace before any container starts.
+  inside = RunCommand(
+      {"/usr/bin/nsenter", "--net=" + pods.stack.run_dir() + "/netns/" + id, "cat", port_start});
+  CHECK(inside.output == pod_port_start + "\n");
   CHECK(ReadAll(shm_rmid_forced) == node_shm);
   CHECK(ReadAll(port_start) == node_port_start);
   REQUIRE(pods.Remove(id).ok());

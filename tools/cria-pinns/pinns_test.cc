@@ -68,6 +68,65 @@ TEST_CASE("namespaces pinned as files, with sysctls set inside") {
   CHECK(Run({"cat", "/proc/sys/kernel/shmmni"}).out != "1234\n");
 }
 
+// A network namespace pinned at a file of its own, as cria-network pins a pod's; it is
+// unmounted (and so ends) with the test.
+struct NetnsFile {
+  cria::testing::TempDir scratch{"cria-pinns-net-", "/tmp"};
+  std::string path = scratch.path() + "/net";
+
+  NetnsFile() {
+    REQUIRE(Run({"touch", path}).Succeeded());
+    REQUIRE(Run({"unshare", "--net=" + path, "true"}).Succeeded());
+  }
+  ~NetnsFile() { umount2(path.c_str(), MNT_DETACH); }
+  std::string Read(const std::string& sysctl_path) {
+    return Run({"nsenter", "--net=" + path, "cat", sysctl_path}).out;
+  }
+};
+
+TEST_CASE("--netns writes sysctls inside an existing network namespace, both name forms") {
+  NetnsFile netns;
+  const std::string port = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+  const std::string node_port = Run({"cat", port}).out;
+  const std::string other = node_port == "1000\n" ? "1001" : "1000";
+  // Interfaces with a '.' in their name: a dotted sysctl name writes it as '/', a path
+  // name as it is.
+  REQUIRE(Run({"nsenter", "--net=" + netns.path, "ip", "link", "add", "v.1", "type", "veth", "peer",
+               "name", "p.1"})
+              .Succeeded());
+  Outcome set =
+      Run({kPinns, "--netns", netns.path, "--sysctl",
+           "net.ipv4.ip_unprivileged_port_start=" + other, "--sysctl",
+           "net.ipv4.conf.v/1.accept_local=1", "--sysctl", "net/ipv4/conf/p.1/accept_local=1"});
+  INFO(set.err);
+  REQUIRE(set.Succeeded());
+  CHECK(netns.Read(port) == other + "\n");
+  CHECK(netns.Read("/proc/sys/net/ipv4/conf/v.1/accept_local") == "1\n");
+  CHECK(netns.Read("/proc/sys/net/ipv4/conf/p.1/accept_local") == "1\n");
+  CHECK(Run({"cat", port}).out == node_port);
+
+  // A name that namespace does not have, a value the kernel refuses, a name that would
+  // leave /proc/sys: exit 1 naming it.
+  for (const std::string& kv : std::vector<std::string>{
+           "net.ipv4.no_such_sysctl=1", "net.ipv4.ip_unprivileged_port_start=x",
+           "net/../vm/swappiness=1", "net.ipv4.conf..accept_local=1"}) {
+    INFO(kv);
+    Outcome refused = Run({kPinns, "--netns", netns.path, "--sysctl", kv});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find(kv.substr(0, kv.find('='))) != std::string::npos);
+  }
+  Outcome missing =
+      Run({kPinns, "--netns", netns.scratch.path() + "/none", "--sysctl", "net.ipv4.ip_forward=1"});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("/none") != std::string::npos);
+  // Usage errors: a relative path, no sysctl, a namespace to make as well.
+  CHECK(Run({kPinns, "--netns", "net", "--sysctl", "net.ipv4.ip_forward=1"}).exit_code == 2);
+  CHECK(Run({kPinns, "--netns", netns.path}).exit_code == 2);
+  CHECK(Run({kPinns, "--netns", netns.path, "--ipc", "--sysctl", "net.ipv4.ip_forward=1"})
+            .exit_code == 2);
+  CHECK(netns.Read(port) == other + "\n");
+}
+
 TEST_CASE("cria-pause is PID 1 of a new PID namespace, reaps orphans, ends on SIGTERM") {
   Command pause;
   pause.argv = {"unshare", "--pid", "--fork", kPause};

@@ -79,6 +79,31 @@ Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config, cgroups::Drive
                   "RunPodSandbox");
 }
 
+// Appends `--sysctl KEY=VALUE` to cria-pinns' `argv` for each of the pod's net.* sysctls
+// (network) or each of its others.
+void AppendSysctls(const ::runtime::v1::PodSandboxConfig& config, bool network,
+                   std::vector<std::string>& argv) {
+  for (const auto& [key, value] : config.linux().sysctls()) {
+    if (spec::IsNetworkSysctl(key) != network) continue;
+    argv.push_back("--sysctl");
+    argv.push_back(key + "=" + value);
+  }
+}
+
+// Runs cria-pinns with `argv`. A sysctl the kernel refuses is the request's fault
+// (InvalidArgument); any other failure is ours.
+Status RunPinns(std::vector<std::string> argv) {
+  process::Command cmd;
+  cmd.argv = std::move(argv);
+  cmd.timeout = std::chrono::seconds(30);
+  CRIA_ASSIGN_OR_RETURN(process::Outcome outcome, process::Run(cmd), "cria-pinns");
+  if (outcome.Succeeded()) return OkStatus();
+  std::string err = outcome.err;
+  while (!err.empty() && err.back() == '\n') err.pop_back();
+  bool sysctl = err.find("sysctl") != std::string::npos && outcome.exit_code == 1;
+  return Status(sysctl ? StatusCode::kInvalidArgument : StatusCode::kInternal, err);
+}
+
 }  // namespace
 
 PodManager::PodManager(PodManagerOptions options, clients::NetworkClient& network,
@@ -243,24 +268,9 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   std::vector<std::string> pinns = {options_.pinns, "--dir", options_.ns_dir, "--name", record.id};
   if (!record.HostIpc()) pinns.push_back("--ipc");
   if (!record.HostNetwork()) pinns.push_back("--uts");
-  for (const auto& [key, value] : config.linux().sysctls()) {
-    if (spec::IsNetworkSysctl(key)) continue;
-    pinns.push_back("--sysctl");
-    pinns.push_back(key + "=" + value);
-  }
+  AppendSysctls(config, /*network=*/false, pinns);
   if (!record.HostIpc() || !record.HostNetwork()) {
-    process::Command cmd;
-    cmd.argv = pinns;
-    cmd.timeout = std::chrono::seconds(30);
-    CRIA_ASSIGN_OR_RETURN(process::Outcome outcome, process::Run(cmd), what + ": cria-pinns");
-    if (!outcome.Succeeded()) {
-      std::string err = outcome.err;
-      while (!err.empty() && err.back() == '\n') err.pop_back();
-      // A sysctl the kernel refuses is the request's fault; anything else is ours.
-      bool sysctl = err.find("sysctl") != std::string::npos && outcome.exit_code == 1;
-      return Status(sysctl ? StatusCode::kInvalidArgument : StatusCode::kInternal,
-                    what + ": " + err);
-    }
+    CRIA_RETURN_IF_ERROR(RunPinns(std::move(pinns)), what);
     if (!record.HostIpc()) record.ipc_ns = options_.ns_dir + "/ipc/" + record.id;
     if (!record.HostNetwork()) record.uts_ns = options_.ns_dir + "/uts/" + record.id;
     const std::string ipc = record.ipc_ns, uts = record.uts_ns;
@@ -276,6 +286,11 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     record.net_ns = net.netns_path;
     record.ips = net.ips;
     record.network_ready = true;
+    // The net.* sysctls go into the pod's network namespace now: one it does not have
+    // would otherwise fail every container's start instead of this call.
+    std::vector<std::string> net_sysctls = {options_.pinns, "--netns", record.net_ns};
+    AppendSysctls(config, /*network=*/true, net_sysctls);
+    if (net_sysctls.size() > 3) CRIA_RETURN_IF_ERROR(RunPinns(std::move(net_sysctls)), what);
   }
   CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips, options_.node_hostname), what);
   if (record.SharesPid()) {

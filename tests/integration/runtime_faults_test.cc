@@ -570,6 +570,63 @@ TEST_CASE("calls on containers and pods in the wrong state get their code") {
 // ---------------------------------------------------------------------------------------
 // Races.
 
+// The pid in conmon's pid file in a container's bundle.
+pid_t ConmonPid(Cluster& c, const std::string& id) {
+  std::ifstream in(c.stack().run_dir() + "/runtime/containers/" + id + "/conmon.pid");
+  pid_t pid = 0;
+  in >> pid;
+  REQUIRE(pid > 0);
+  return pid;
+}
+
+// conmon killed (the OOM killer, an operator) while its container runs: nothing watches the
+// container any more and nothing will write its exit. It is UNKNOWN, and a stop (the
+// kubelet's answer to UNKNOWN, before it starts another) kills what still runs.
+TEST_CASE("a container whose conmon was killed: UNKNOWN, and a stop kills what still runs") {
+  Cluster c;
+  const std::string pod = c.RunPod("pod");
+  const std::string alone = c.Run(pod, "alone", {"sleep", "1000"});
+  const std::string in_pod = c.Run(pod, "inpod", {"sleep", "1000"});
+  for (const std::string& id : {alone, in_pod}) {
+    REQUIRE(::kill(ConmonPid(c, id), SIGKILL) == 0);
+  }
+  for (const std::string& id : {alone, in_pod}) {
+    REQUIRE(Eventually([&] { return c.Status(id).state() == cri::CONTAINER_UNKNOWN; }));
+    cri::ContainerStatus status = c.Status(id);
+    CHECK(status.reason() == "Unknown");
+    CHECK(status.message().find("still run") != std::string::npos);
+    CHECK(c.ContainerProcesses(id).size() == 1);  // its sleep
+  }
+  grpc::Status exec;
+  c.Exec(alone, {"true"}, 5, &exec);
+  CHECK(exec.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+
+  REQUIRE(c.Stop(alone, 10).ok());
+  CHECK(c.ContainerProcesses(alone).empty());
+  cri::ContainerStatus stopped = c.Status(alone);
+  CHECK(stopped.state() == cri::CONTAINER_EXITED);
+  CHECK(stopped.exit_code() == 255);
+  CHECK(stopped.reason() == "Unknown");
+  CHECK(stopped.message().find("killed") != std::string::npos);
+  CHECK(stopped.finished_at() >= stopped.started_at());
+  REQUIRE(c.Stop(alone, 10).ok());  // stopped already: nothing to do
+  CHECK(c.Status(alone).finished_at() == stopped.finished_at());
+
+  // The other one with its pod, as the kubelet stops a pod.
+  REQUIRE(c.StopPod(pod).ok());
+  CHECK(c.ContainerProcesses(in_pod).empty());
+  CHECK(c.Status(in_pod).state() == cri::CONTAINER_EXITED);
+  CHECK(c.Status(in_pod).exit_code() == 255);
+
+  // Both records survive a restart as they are.
+  c.stack().Kill("runtime");
+  c.stack().Start("runtime");
+  c.Connect();
+  CHECK(c.Status(alone).state() == cri::CONTAINER_EXITED);
+  CHECK(c.Status(alone).finished_at() == stopped.finished_at());
+  REQUIRE(c.RemovePod(pod).ok());
+}
+
 TEST_CASE("the same pod or container name twice at once: exactly one wins") {
   Cluster c;
   for (int round = 0; round < 3; ++round) {

@@ -449,6 +449,7 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
   auto holder = locks_.For(id);
   std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "StopContainer");
+  if (record.state == ContainerState::kUnknown) return StopUnmonitored(std::move(record));
   if (record.state != ContainerState::kRunning) return OkStatus();
   CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), "StopContainer");
   int signal = SIGTERM;
@@ -484,10 +485,35 @@ Status ContainerManager::Stop(const std::string& id, int64_t timeout_seconds) {
   return Annotate(Get(id).status(), "StopContainer");
 }
 
+// Its conmon is gone, so no exit file will come: the runtime kills every process left in
+// the container (the kubelet stops an UNKNOWN container so that it can start another), the
+// cgroup is watched until it is empty, and the exit is recorded as unknown.
+Status ContainerManager::StopUnmonitored(ContainerRecord record) {
+  const std::string what = "StopContainer " + record.id;
+  bool killed = false;
+  if (CheckExit(ExitDir(), record).outcome == ExitCheck::Outcome::kUnmonitored) {
+    CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler), what);
+    Status kill = cli.Kill(record.id, SIGKILL, true);
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (CheckExit(ExitDir(), record).outcome == ExitCheck::Outcome::kUnmonitored) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status(StatusCode::kDeadlineExceeded,
+                      what + ": its processes still run 30 s after SIGKILL, with no conmon" +
+                          (kill.ok() ? std::string() : " (" + MessageOf(kill) + ")"));
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    killed = true;
+    log::Info("killed a container whose conmon was gone", {{"container", record.id}});
+  }
+  RecordUnknownExit(record, killed);
+  return Annotate(Persist(record), what);
+}
+
 Status ContainerManager::Remove(const std::string& id) {
   Result<ContainerRecord> found = Get(id);
   if (!found.ok()) return OkStatus();  // removing a removed container is fine (CRI)
-  if (found->state == ContainerState::kRunning) {
+  if (MayHaveExited(*found)) {
     // NotFound: a concurrent removal finished first, which is as good.
     Status stopped = Stop(id, 0);
     if (stopped.code() == StatusCode::kNotFound) return OkStatus();
@@ -520,7 +546,7 @@ Status ContainerManager::Remove(const std::string& id) {
 // file: Stop and Remove bring each one up to date themselves.
 Status ContainerManager::StopPod(const std::string& pod_id) {
   for (const auto& r : Snapshots()) {
-    if (r->pod_id == pod_id && r->state == ContainerState::kRunning) {
+    if (r->pod_id == pod_id && MayHaveExited(*r)) {
       CRIA_RETURN_IF_ERROR(Stop(r->id, 0), "stop the containers of pod " + pod_id);
     }
   }

@@ -66,7 +66,8 @@ class ContainerManager {
                              const ::runtime::v1::ContainerConfig& config,
                              const ::runtime::v1::PodSandboxConfig& pod_config);
   Status Start(const std::string& id);
-  // The stop signal, then SIGKILL after `timeout_seconds`; waits for the exit.
+  // The stop signal, then SIGKILL after `timeout_seconds`; waits for the exit. An UNKNOWN
+  // container (its conmon gone) has what still runs of it killed, and is EXITED after.
   Status Stop(const std::string& id, int64_t timeout_seconds);
   Status Remove(const std::string& id);
   Result<ContainerRecord> Get(const std::string& id);
@@ -88,6 +89,8 @@ class ContainerManager {
  private:
   Status Persist(const ContainerRecord& record);
   Status CheckPodReady(const std::string& pod_id) const;
+  // Stop of an UNKNOWN container, with its lock held.
+  Status StopUnmonitored(ContainerRecord record);
   // For PID namespace mode TARGET: the pid of the running target container in the pod.
   Result<int> TargetPid(const std::string& pod_id, const ::runtime::v1::ContainerConfig& config);
   // With mu_ held: reads the exit file of a running container; EXITED once it is there.

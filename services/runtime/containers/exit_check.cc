@@ -42,6 +42,24 @@ bool OomKilled(const std::string& cgroups_path) {
 
 bool Gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
 
+// Whether the container's cgroup (v1 pids or memory controller, or v2) lists a process;
+// without a cgroup to read, whether its first process is alive.
+bool ProcessesLeft(const ContainerRecord& r) {
+  Result<std::string> dir = r.cgroups_path.empty()
+                                ? Result<std::string>(Status(StatusCode::kNotFound, "no cgroup"))
+                                : spec::CgroupDirOf(r.cgroups_path);
+  if (dir.ok()) {
+    for (const std::string& root :
+         {"/sys/fs/cgroup/pids", "/sys/fs/cgroup/memory", "/sys/fs/cgroup"}) {
+      std::ifstream procs(root + *dir + "/cgroup.procs");
+      if (!procs) continue;
+      pid_t pid = 0;
+      return static_cast<bool>(procs >> pid);
+    }
+  }
+  return r.pid > 0 && !Gone(r.pid);
+}
+
 }  // namespace
 
 bool MayHaveExited(const ContainerRecord& record) {
@@ -63,7 +81,8 @@ ExitCheck CheckExit(const std::string& exit_dir, const ContainerRecord& r) {
     if (!Gone(conmon > 0 ? conmon : r.pid)) return check;
     code = oci::ReadExitCode(exit_dir, r.id);
     if (!code.ok()) {
-      check.outcome = ExitCheck::Outcome::kLost;
+      check.outcome =
+          ProcessesLeft(r) ? ExitCheck::Outcome::kUnmonitored : ExitCheck::Outcome::kLost;
       return check;
     }
   }
@@ -83,6 +102,13 @@ bool ApplyExit(const ExitCheck& check, ContainerRecord& r) {
       r.reason = "Unknown";
       r.message = "the container's process and its conmon are gone without an exit code";
       return false;
+    case ExitCheck::Outcome::kUnmonitored:
+      r.state = ContainerState::kUnknown;
+      r.reason = "Unknown";
+      r.message =
+          "its conmon is gone while the container's processes still run, unmonitored "
+          "(StopContainer kills them)";
+      return false;
     case ExitCheck::Outcome::kExited:
       break;
   }
@@ -94,6 +120,17 @@ bool ApplyExit(const ExitCheck& check, ContainerRecord& r) {
   r.reason = check.oom_killed ? "OOMKilled" : (check.exit_code == 0 ? "Completed" : "Error");
   r.pid = 0;
   return true;
+}
+
+void RecordUnknownExit(ContainerRecord& r, bool killed) {
+  r.state = ContainerState::kExited;
+  r.exit_code = 255;
+  r.reason = "Unknown";
+  r.message = killed ? "its conmon was gone; StopContainer killed the processes left, whose "
+                       "exit code nobody could read"
+                     : "the container's process and its conmon were gone without an exit code";
+  r.finished_unix_nano = std::max(UnixNanosNow(), r.started_unix_nano);
+  r.pid = 0;
 }
 
 }  // namespace cria::runtime::containers

@@ -16,6 +16,9 @@ struct ExitCheck {
     kRunning,  // no exit file, conmon alive
     kExited,   // the exit file is there
     kLost,     // no exit file and conmon gone: nobody can tell how it ended
+    // No exit file and conmon gone, but the container's processes still run: nothing
+    // watches them, and nothing will write their exit (StopContainer kills them).
+    kUnmonitored,
   };
   Outcome outcome = Outcome::kRunning;
   int exit_code = 0;
@@ -26,11 +29,17 @@ struct ExitCheck {
 // Whether the record's state can change by itself (RUNNING or UNKNOWN).
 bool MayHaveExited(const ContainerRecord& record);
 
-// Reads `<exit_dir>/<id>`, and when there is none, whether conmon is still alive.
+// Reads `<exit_dir>/<id>`, and when there is none, whether conmon is still alive and, when
+// it is not, whether the container's cgroup still has processes.
 ExitCheck CheckExit(const std::string& exit_dir, const ContainerRecord& record);
 
 // Brings `record` up to date with `check` (EXITED with its code, time and reason, or
 // UNKNOWN). True when the record changed in a way worth persisting (an exit).
 bool ApplyExit(const ExitCheck& check, ContainerRecord& record);
+
+// What StopContainer records for an UNKNOWN container once none of its processes is left:
+// EXITED with exit code 255 and reason Unknown, as containerd records a container whose
+// shim is gone (nobody saw how it ended). `killed`: StopContainer killed what still ran.
+void RecordUnknownExit(ContainerRecord& record, bool killed);
 
 }  // namespace cria::runtime::containers

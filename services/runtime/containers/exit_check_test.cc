@@ -23,6 +23,7 @@ void Put(const std::string& path, const std::string& text) { std::ofstream(path)
 // A child that sleeps until killed; Reap ends it, after which its pid is gone.
 struct Child {
   pid_t pid = 0;
+  bool reaped = false;  // pid is kept after Reap, and never signalled again
   Child() {
     pid = ::fork();
     if (pid == 0) {
@@ -32,9 +33,10 @@ struct Child {
     REQUIRE(pid > 0);
   }
   void Reap() {
-    if (pid <= 0) return;
+    if (pid <= 0 || reaped) return;
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
+    reaped = true;
   }
   ~Child() { Reap(); }
 };
@@ -49,7 +51,9 @@ struct Fixture {
     record.state = ContainerState::kRunning;
     record.bundle = tmp.path() + "/bundle";
     fs::create_directories(record.bundle);
-    record.pid = 12345;
+    Child gone;  // the container's first process: reaped, so its pid names none
+    gone.Reap();
+    record.pid = gone.pid;
     record.started_unix_nano = 1000;
   }
 };
@@ -119,6 +123,35 @@ TEST_CASE("conmon gone without an exit file: UNKNOWN, not persisted") {
   CHECK(f.record.state == ContainerState::kUnknown);
   CHECK(f.record.reason == "Unknown");
   CHECK_FALSE(f.record.message.empty());
+}
+
+TEST_CASE("conmon gone while the container's process lives: UNKNOWN, unmonitored") {
+  Fixture f;
+  Child conmon, container;
+  f.record.conmon_pid = conmon.pid;
+  f.record.pid = container.pid;  // no cgroup to read: the first process tells
+  conmon.Reap();
+  ExitCheck check = CheckExit(f.exits, f.record);
+  REQUIRE(check.outcome == Outcome::kUnmonitored);
+  CHECK_FALSE(ApplyExit(check, f.record));
+  CHECK(f.record.state == ContainerState::kUnknown);
+  CHECK(f.record.reason == "Unknown");
+  CHECK(f.record.message.find("still run") != std::string::npos);
+  container.Reap();
+  CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kLost);
+
+  SECTION("StopContainer's record of it afterwards") {
+    f.record.started_unix_nano = 1000;
+    RecordUnknownExit(f.record, true);
+    CHECK(f.record.state == ContainerState::kExited);
+    CHECK(f.record.exit_code == 255);
+    CHECK(f.record.reason == "Unknown");
+    CHECK(f.record.message.find("killed") != std::string::npos);
+    CHECK(f.record.finished_unix_nano > 1000);
+    CHECK(f.record.pid == 0);
+    RecordUnknownExit(f.record, false);
+    CHECK(f.record.message.find("killed") == std::string::npos);
+  }
 }
 
 TEST_CASE("a record without conmon's pid reads it from the bundle's pid file") {
@@ -199,6 +232,22 @@ TEST_CASE("an OOM kill is seen in a systemd driver's scope, not only in a cgroup
   SystemdShapedCgroup quiet("c2");
   f.record.cgroups_path = quiet.slice_name + ":cria:c2";
   CHECK_FALSE(CheckExit(f.exits, f.record).oom_killed);
+}
+
+TEST_CASE("with a cgroup, any process left in it is the container still running") {
+  Fixture f;
+  SystemdShapedCgroup cgroup("c3");
+  f.record.cgroups_path = cgroup.slice_name + ":cria:c3";
+  Child conmon;
+  f.record.conmon_pid = conmon.pid;
+  conmon.Reap();
+  CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kLost);  // empty cgroup
+  // A process of the container other than its first (that one, f.record.pid, is gone).
+  Child left;
+  std::ofstream(cgroup.dirs.back() + "/cgroup.procs") << left.pid;
+  CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kUnmonitored);
+  left.Reap();
+  CHECK(CheckExit(f.exits, f.record).outcome == Outcome::kLost);
 }
 
 TEST_CASE("only RUNNING and UNKNOWN containers may have exited by themselves") {

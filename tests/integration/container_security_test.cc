@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "cri/runtime/v1/cri_api.h"
 #include "tests/support/cri_cluster.h"
@@ -148,6 +149,17 @@ TEST_CASE("users: run_as_user, run_as_username from the image, groups") {
   });
   CHECK(c.Sh(merged, "id -g").stdout() == "2000\n");
   CHECK(Words(c.Sh(merged, "id -G").stdout()) == std::set<std::string>{"2000", "50", "1234"});
+  // ContainerStatus.user: the identity the process started with, primary gid first, as
+  // the kubelet reports it in the pod's status.
+  auto user_of = [&](const std::string& id) {
+    cri::LinuxContainerUser user = c.Status(id).user().linux();
+    std::vector<int64_t> groups(user.supplemental_groups().begin(),
+                                user.supplemental_groups().end());
+    return std::tuple(user.uid(), user.gid(), groups);
+  };
+  CHECK(user_of(merged) ==
+        std::tuple(int64_t{1000}, int64_t{2000}, std::vector<int64_t>{2000, 50, 1234}));
+  CHECK(user_of(uid) == std::tuple(int64_t{1000}, int64_t{1000}, std::vector<int64_t>{1000, 50}));
   // Strict: only what the request names.
   std::string strict = c.Sleeper(pod, "strict", [](cri::ContainerConfig& cfg) {
     SetUser(cfg, 1000);
@@ -156,6 +168,8 @@ TEST_CASE("users: run_as_user, run_as_username from the image, groups") {
     sc->set_supplemental_groups_policy(cri::SupplementalGroupsPolicy::Strict);
   });
   CHECK(Words(c.Sh(strict, "id -G").stdout()) == std::set<std::string>{"1000", "1234"});
+  CHECK(user_of(strict) ==
+        std::tuple(int64_t{1000}, int64_t{1000}, std::vector<int64_t>{1000, 1234}));
 
   // A uid the image does not list: gid 0, as the OCI runtimes do.
   std::string unlisted =
@@ -614,6 +628,7 @@ TEST_CASE("UpdateContainerResources changes the limits of a running container") 
   });
   const std::string memory = c.CgroupDir("memory", id);
   CHECK(Trim(FileText(memory + "/memory.limit_in_bytes")) == std::to_string(64 * kMiB));
+  CHECK(c.Status(id).resources().linux().memory_limit_in_bytes() == 64 * kMiB);
 
   cri::LinuxContainerResources more;
   more.set_memory_limit_in_bytes(128 * kMiB);
@@ -631,6 +646,11 @@ TEST_CASE("UpdateContainerResources changes the limits of a running container") 
   less.set_memory_limit_in_bytes(48 * kMiB);
   REQUIRE(c.Update(id, less).ok());
   CHECK(Trim(FileText(memory + "/memory.limit_in_bytes")) == std::to_string(48 * kMiB));
+  // ContainerStatus.resources: what is in force, as the kubelet checks an in-place resize;
+  // what an update leaves out (here the CPU shares) stays as the runtime keeps it.
+  cri::LinuxContainerResources now = c.Status(id).resources().linux();
+  CHECK(now.memory_limit_in_bytes() == 48 * kMiB);
+  CHECK(now.cpu_shares() == 512);
 
   cri::LinuxContainerResources bad;
   bad.set_memory_limit_in_bytes(-1);
@@ -642,11 +662,20 @@ TEST_CASE("UpdateContainerResources changes the limits of a running container") 
   s = c.Update(id, no_such_cpu);
   CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(Trim(FileText(memory + "/memory.limit_in_bytes")) == std::to_string(48 * kMiB));
-  if (!fs::exists("/sys/fs/cgroup/cgroup.controllers")) {  // cgroup v1: no unified map
+  CHECK(c.Status(id).resources().linux().cpuset_cpus().empty());  // the refused one is not kept
+  if (!fs::exists("/sys/fs/cgroup/cgroup.controllers")) {         // cgroup v1: no unified map
     cri::LinuxContainerResources unified;
     (*unified.mutable_unified())["memory.high"] = "max";
     CHECK(c.Update(id, unified).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   }
+
+  // Kept across a restart of cria-runtime.
+  c.stack().Kill("runtime");
+  c.stack().Start("runtime");
+  c.Connect();
+  CHECK(c.Status(id).resources().linux().memory_limit_in_bytes() == 48 * kMiB);
+  CHECK(c.Status(id).user().linux().uid() == 0);
+  CHECK(c.Status(id).user().has_linux());
 
   REQUIRE(c.Stop(id, 0).ok());
   CHECK(c.Update(id, more).error_code() == grpc::StatusCode::FAILED_PRECONDITION);

@@ -104,6 +104,18 @@ TEST_CASE("criactl version and info go through the gateway to the backends") {
     CHECK(std::string(b["info"]["version"].GetString()) == "1.36.0");
   }
   CHECK(std::string(doc["ociRuntime"].GetString()).find("runc") != std::string::npos);
+  // The handlers RunPodSandbox takes ("" the default) and cria-runtime's features, through
+  // the gateway: no recursive read-only mounts or user namespaces (the kubelet refuses pods
+  // that need them), SupplementalGroupsPolicy supported.
+  REQUIRE(doc["runtimeHandlers"].IsArray());
+  std::vector<std::string> handlers;
+  for (const auto& h : doc["runtimeHandlers"].GetArray()) {
+    handlers.push_back(h["name"].GetString());
+    CHECK_FALSE(h["features"]["recursiveReadOnlyMounts"].GetBool());
+    CHECK_FALSE(h["features"]["userNamespaces"].GetBool());
+  }
+  CHECK(handlers == std::vector<std::string>{"", "runc", "crun"});
+  CHECK(doc["features"]["supplementalGroupsPolicy"].GetBool());
 
   CommandResult table = Criactl(stack, {"info", "-o", "table"});
   REQUIRE(table.exit_code == 0);

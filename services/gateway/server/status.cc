@@ -1,7 +1,8 @@
-// RuntimeService.Status: RuntimeReady from cria-runtime, NetworkReady from cria-network,
-// asked in parallel and each bounded by gateway.status_timeout. A backend that does not
-// answer makes its condition false with a reason and a message naming it; with verbose,
-// info["backends"] says what each backend reports about itself.
+// RuntimeService.Status: RuntimeReady, the runtime handlers and features from cria-runtime,
+// NetworkReady from cria-network, asked in parallel and each bounded by
+// gateway.status_timeout. A backend that does not answer makes its condition false with a
+// reason and a message naming it; with verbose, info["backends"] says what each backend
+// reports about itself.
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
@@ -47,6 +48,11 @@ void Assemble(StatusCall& call, const Backend& runtime, const Backend& network) 
     }
     if (call.verbose) {
       for (const auto& [k, v] : call.runtime_resp.info()) (*call.response->mutable_info())[k] = v;
+    }
+    // What the runtime supports is cria-runtime's to say.
+    *call.response->mutable_runtime_handlers() = call.runtime_resp.runtime_handlers();
+    if (call.runtime_resp.has_features()) {
+      *call.response->mutable_features() = call.runtime_resp.features();
     }
   }
   if (!have_runtime_ready) {

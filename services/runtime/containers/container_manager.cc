@@ -299,6 +299,12 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
     CRIA_RETURN_IF_ERROR(RelabelTrees(generated.relabel, generated.spec.linux.mount_label), what);
   }
   record.cgroups_path = generated.spec.linux.cgroups_path;
+  auto* user = record.user.mutable_linux();
+  user->set_uid(generated.spec.process.user.uid);
+  user->set_gid(generated.spec.process.user.gid);
+  for (uint32_t gid : generated.spec.process.user.additional_gids) {
+    user->add_supplemental_groups(gid);
+  }
   CRIA_ASSIGN_OR_RETURN(std::string json, spec::SpecToJson(generated.spec), what);
   CRIA_RETURN_IF_ERROR(records::WriteFileAtomic(record.bundle + "/config.json", json, 0600,
                                                 records::Durability::kUntilReboot),
@@ -591,6 +597,8 @@ Result<ExecResult> ContainerManager::ExecSync(const std::string& id,
 
 Status ContainerManager::Update(const std::string& id,
                                 const ::runtime::v1::LinuxContainerResources& resources) {
+  auto holder = locks_.For(id);
+  std::lock_guard<std::mutex> container_lock(*holder);
   CRIA_ASSIGN_OR_RETURN(ContainerRecord record, Get(id), "UpdateContainerResources");
   if (record.state != ContainerState::kRunning && record.state != ContainerState::kCreated) {
     return Status(StatusCode::kFailedPrecondition,
@@ -604,7 +612,11 @@ Status ContainerManager::Update(const std::string& id,
     return Status(StatusCode::kFailedPrecondition,
                   "UpdateContainerResources: container " + id + " has not started");
   }
-  return cli.Update(id, json);
+  CRIA_RETURN_IF_ERROR(cli.Update(id, json), "");
+  // What ContainerStatus reports as the container's resources from now on.
+  *record.config.mutable_linux()->mutable_resources() =
+      spec::MergeResourceUpdate(record.config.linux().resources(), resources);
+  return Annotate(Persist(record), "UpdateContainerResources");
 }
 
 Status ContainerManager::ReopenLog(const std::string& id) {

@@ -46,8 +46,9 @@ std::string ContainerRecord::ReservedName(const ::runtime::v1::PodSandboxMetadat
 }
 
 rapidjson::Document ToJson(const ContainerRecord& r) {
-  std::string config;
+  std::string config, user;
   (void)google::protobuf::util::MessageToJsonString(r.config, &config);
+  (void)google::protobuf::util::MessageToJsonString(r.user, &user);
   return records::RecordBuilder(kRecordVersion)
       .String("id", r.id)
       .String("pod_id", r.pod_id)
@@ -68,6 +69,7 @@ rapidjson::Document ToJson(const ContainerRecord& r) {
       .String("rootfs", r.rootfs)
       .String("cgroups_path", r.cgroups_path)
       .String("stop_signal", r.stop_signal)
+      .String("user", user)
       .Take();
 }
 
@@ -100,6 +102,11 @@ Result<ContainerRecord> ContainerFromJson(const rapidjson::Value& json) {
   CRIA_RETURN_IF_ERROR(in.Int64("pid", &pid), "");
   int conmon_pid = 0;
   CRIA_RETURN_IF_ERROR(in.OptionalInt("conmon_pid", &conmon_pid), "");
+  std::string user;
+  CRIA_RETURN_IF_ERROR(in.OptionalString("user", &user), "");
+  if (!user.empty() && !google::protobuf::util::JsonStringToMessage(user, &r.user).ok()) {
+    return in.Bad("user");
+  }
   r.exit_code = static_cast<int>(exit_code);
   r.pid = static_cast<pid_t>(pid);
   r.conmon_pid = conmon_pid;

@@ -32,6 +32,9 @@ struct ContainerRecord {
   std::string rootfs;
   std::string cgroups_path;  // linux.cgroupsPath of its spec
   std::string stop_signal;   // the image's StopSignal; the CRI's stop_signal wins
+  // The identity its process starts with (uid, gid, the primary gid then the others), as
+  // ContainerStatus reports it; no linux part in records from before it was kept.
+  ::runtime::v1::ContainerUser user;
 
   // k8s_<container>_<pod>_<namespace>_<pod uid>_<attempt>.
   std::string ReservedName(const ::runtime::v1::PodSandboxMetadata& pod) const;

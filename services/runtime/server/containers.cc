@@ -47,6 +47,10 @@ void FillStatus(const ContainerRecord& r, cri::ContainerStatus* out) {
   *out->mutable_mounts() = r.config.mounts();
   out->set_log_path(r.log_path);
   out->set_stop_signal(r.config.stop_signal());
+  // As the kubelet reads them: the resources in force (an in-place resize is done when
+  // they match), and the identity the process started with (SupplementalGroupsPolicy).
+  *out->mutable_resources()->mutable_linux() = r.config.linux().resources();
+  if (r.user.has_linux()) *out->mutable_user() = r.user;
 }
 
 bool Matches(const ContainerRecord& r, const cri::ContainerFilter& f) {

@@ -61,6 +61,16 @@ grpc::ServerUnaryReactor* RuntimeService::Status(grpc::CallbackServerContext* co
         break;
       }
     }
+    // The handlers RunPodSandbox takes ("" is the default one). None has recursive
+    // read-only mounts (runc 1.1 has no "rro") or user namespaces: cria makes neither, and
+    // the kubelet refuses pods asking for them rather than run them without.
+    response->add_runtime_handlers()->set_name("");
+    for (const std::string& handler : config_.runtime.runtime_handlers) {
+      response->add_runtime_handlers()->set_name(handler.substr(0, handler.find('=')));
+    }
+    for (auto& handler : *response->mutable_runtime_handlers()) handler.mutable_features();
+    // SupplementalGroupsPolicy (Merge and Strict) and ContainerStatus.user.
+    response->mutable_features()->set_supplemental_groups_policy(true);
     if (verbose) {
       auto& info = *response->mutable_info();
       info["ociRuntime"] = binary.ok() ? JsonString(*binary) : "null";

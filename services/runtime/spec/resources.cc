@@ -81,4 +81,24 @@ Result<std::string> UpdateResourcesJson(const ::runtime::v1::LinuxContainerResou
   return ResourcesToJson(r);
 }
 
+::runtime::v1::LinuxContainerResources MergeResourceUpdate(
+    const ::runtime::v1::LinuxContainerResources& current,
+    const ::runtime::v1::LinuxContainerResources& update) {
+  ::runtime::v1::LinuxContainerResources out = current;
+  if (update.cpu_period() != 0) out.set_cpu_period(update.cpu_period());
+  if (update.cpu_quota() != 0) out.set_cpu_quota(update.cpu_quota());
+  if (update.cpu_shares() != 0) out.set_cpu_shares(update.cpu_shares());
+  if (update.memory_limit_in_bytes() != 0) {
+    out.set_memory_limit_in_bytes(update.memory_limit_in_bytes());
+  }
+  if (update.memory_swap_limit_in_bytes() != 0) {
+    out.set_memory_swap_limit_in_bytes(update.memory_swap_limit_in_bytes());
+  }
+  if (!update.cpuset_cpus().empty()) out.set_cpuset_cpus(update.cpuset_cpus());
+  if (!update.cpuset_mems().empty()) out.set_cpuset_mems(update.cpuset_mems());
+  if (update.hugepage_limits_size() > 0) *out.mutable_hugepage_limits() = update.hugepage_limits();
+  for (const auto& [key, value] : update.unified()) (*out.mutable_unified())[key] = value;
+  return out;
+}
+
 }  // namespace cria::runtime::spec

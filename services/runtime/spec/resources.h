@@ -36,4 +36,12 @@ Result<Resources> BuildResources(const ::runtime::v1::LinuxContainerResources& r
 Result<std::string> UpdateResourcesJson(const ::runtime::v1::LinuxContainerResources& resources,
                                         const HostFacts& host);
 
+// A container's resources after an UpdateContainerResources of `update`: each field it sets
+// (non-zero, non-empty) replaces that of `current`, unified keys one by one, and the others
+// stay, as the runtime's update leaves what its JSON does not name (containerd merges the
+// same way). oom_score_adj stays: an update cannot change it.
+::runtime::v1::LinuxContainerResources MergeResourceUpdate(
+    const ::runtime::v1::LinuxContainerResources& current,
+    const ::runtime::v1::LinuxContainerResources& update);
+
 }  // namespace cria::runtime::spec

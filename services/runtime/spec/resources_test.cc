@@ -284,5 +284,43 @@ TEST_CASE("sysctls: namespaced ones in the pod's own namespaces") {
   }
 }
 
+TEST_CASE("an update replaces what it sets and keeps the rest") {
+  cri::LinuxContainerResources current;
+  current.set_cpu_shares(256);
+  current.set_cpu_quota(50000);
+  current.set_cpu_period(100000);
+  current.set_memory_limit_in_bytes(64 << 20);
+  current.set_oom_score_adj(-997);
+  current.set_cpuset_cpus("0");
+  (*current.mutable_unified())["memory.high"] = "max";
+  (*current.mutable_unified())["cpu.weight"] = "10";
+  current.add_hugepage_limits()->set_page_size("2MB");
+
+  cri::LinuxContainerResources update;
+  update.set_memory_limit_in_bytes(128 << 20);
+  update.set_cpu_quota(-1);
+  update.set_oom_score_adj(500);  // not updatable: ignored
+  (*update.mutable_unified())["memory.high"] = "1G";
+  cri::LinuxContainerResources merged = MergeResourceUpdate(current, update);
+  CHECK(merged.memory_limit_in_bytes() == 128 << 20);
+  CHECK(merged.cpu_quota() == -1);
+  CHECK(merged.cpu_shares() == 256);
+  CHECK(merged.cpu_period() == 100000);
+  CHECK(merged.oom_score_adj() == -997);
+  CHECK(merged.cpuset_cpus() == "0");
+  CHECK(merged.unified().at("memory.high") == "1G");
+  CHECK(merged.unified().at("cpu.weight") == "10");
+  CHECK(merged.hugepage_limits_size() == 1);
+
+  cri::LinuxContainerResources cpus;
+  cpus.set_cpuset_cpus("1");
+  cpus.add_hugepage_limits()->set_page_size("1GB");
+  merged = MergeResourceUpdate(merged, cpus);
+  CHECK(merged.cpuset_cpus() == "1");
+  REQUIRE(merged.hugepage_limits_size() == 1);
+  CHECK(merged.hugepage_limits(0).page_size() == "1GB");
+  CHECK(merged.memory_limit_in_bytes() == 128 << 20);
+}
+
 }  // namespace
 }  // namespace cria::runtime::spec

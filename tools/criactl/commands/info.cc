@@ -10,13 +10,24 @@
 namespace cria::criactl {
 namespace {
 
-// {"status": {...}, "<info key>": <its JSON value, or the string>...}, as crictl prints.
+// {"status": {...}, "runtimeHandlers": [...], "features": {...}, "<info key>": <its JSON
+// value, or the string>...}, as crictl prints.
 std::string InfoJson(const ::runtime::v1::StatusResponse& response) {
   rapidjson::Document doc(rapidjson::kObjectType);
   auto& alloc = doc.GetAllocator();
   rapidjson::Document status;
   status.Parse(ToJson(response.status()).c_str());
   doc.AddMember("status", rapidjson::Value(status, alloc), alloc);
+  rapidjson::Value handlers(rapidjson::kArrayType);
+  for (const auto& handler : response.runtime_handlers()) {
+    rapidjson::Document one;
+    one.Parse(ToJson(handler).c_str());
+    handlers.PushBack(rapidjson::Value(one, alloc), alloc);
+  }
+  doc.AddMember("runtimeHandlers", handlers, alloc);
+  rapidjson::Document features;
+  features.Parse(ToJson(response.features()).c_str());
+  doc.AddMember("features", rapidjson::Value(features, alloc), alloc);
   std::map<std::string, std::string> sorted(response.info().begin(), response.info().end());
   for (const auto& [key, value] : sorted) {
     rapidjson::Document parsed;

@@ -15,14 +15,32 @@ Status NameRegistry::Reserve(const std::string& name, const std::string& id,
 
 void NameRegistry::Release(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  ids_.erase(name);
+  auto it = ids_.find(name);
+  if (it == ids_.end()) return;
+  late_.erase(it->second);
+  ids_.erase(it);
 }
 
 void NameRegistry::ReleaseId(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
+  late_.erase(id);
   for (auto it = ids_.begin(); it != ids_.end();) {
     it = it->second == id ? ids_.erase(it) : std::next(it);
   }
+}
+
+void NameRegistry::MarkLate(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, holder] : ids_) {
+    if (holder == id) late_.insert(id);
+  }
+}
+
+std::optional<std::string> NameRegistry::TakeLate(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ids_.find(name);
+  if (it == ids_.end() || late_.erase(it->second) == 0) return std::nullopt;
+  return it->second;
 }
 
 bool NameRegistry::HoldsAny(const std::string& id) const {

@@ -1,12 +1,16 @@
 // Names reserved for ids, as CRI-O's registrar keeps them: the kubelet's pod and container
 // names (k8s_POD_<name>_<namespace>_<uid>_<attempt>, ...) must be unique among the live
-// objects, and a second request for a held name is refused naming the holder. Also the
-// per-id locks that make calls on one object run one at a time. Thread-safe.
+// objects, and a second request for a held name is refused naming the holder, unless the
+// holder was made after its own caller had given up: then it is the retry's (CRI-O's
+// resource store does the same). Also the per-id locks that make calls on one object run
+// one at a time. Thread-safe.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -27,10 +31,18 @@ class NameRegistry {
   void ReleaseId(const std::string& id);
   bool HoldsAny(const std::string& id) const;
 
+  // `id` was made after its caller's deadline had passed: nobody got its id, and the
+  // caller will ask for the same name again.
+  void MarkLate(const std::string& id);
+  // The holder of `name` if it was marked late, unmarked (one retry gets it); nullopt
+  // otherwise.
+  std::optional<std::string> TakeLate(const std::string& name);
+
  private:
   const std::string kind_;
   mutable std::mutex mu_;
   std::map<std::string, std::string> ids_;  // name → id
+  std::set<std::string> late_;              // ids marked late, each holding a name
 };
 
 // One mutex per key, made on first use; Forget drops it once the object is gone (a holder

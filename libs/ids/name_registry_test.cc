@@ -20,6 +20,27 @@ TEST_CASE("a name is held by one id until released") {
   CHECK_FALSE(names.HoldsAny("id2"));
 }
 
+TEST_CASE("a holder made after its caller gave up goes to one retry of its name") {
+  NameRegistry names("pod");
+  REQUIRE(names.Reserve("n1", "id1", "RunPodSandbox").ok());
+  CHECK_FALSE(names.TakeLate("n1").has_value());  // on time: not the retry's
+  names.MarkLate("id1");
+  CHECK_FALSE(names.TakeLate("n2").has_value());
+  CHECK(names.TakeLate("n1") == std::optional<std::string>("id1"));
+  CHECK_FALSE(names.TakeLate("n1").has_value());  // once
+  CHECK(names.HoldsAny("id1"));                   // still its name
+  names.MarkLate("id1");
+  names.ReleaseId("id1");  // removed before any retry
+  REQUIRE(names.Reserve("n1", "id3", "RunPodSandbox").ok());
+  CHECK_FALSE(names.TakeLate("n1").has_value());
+  names.MarkLate("id9");  // holds no name: nothing to hand over
+  CHECK_FALSE(names.TakeLate("n1").has_value());
+  names.MarkLate("id3");
+  names.Release("n1");
+  REQUIRE(names.Reserve("n1", "id3", "RunPodSandbox").ok());
+  CHECK_FALSE(names.TakeLate("n1").has_value());  // the mark went with the release
+}
+
 TEST_CASE("one mutex per key, the same until forgotten") {
   KeyedMutex locks;
   auto a = locks.For("a");

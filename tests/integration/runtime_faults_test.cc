@@ -203,10 +203,11 @@ struct Cluster : MountSweeper, CriCluster {
         cri::CONTAINER);
     return run;
   }
-  grpc::Status RunPodRaw(const cri::RunPodSandboxRequest& run, std::string* id = nullptr) {
+  grpc::Status RunPodRaw(const cri::RunPodSandboxRequest& run, std::string* id = nullptr,
+                         std::chrono::seconds within = 60s) {
     cri::RunPodSandboxResponse ran;
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+    ctx.set_deadline(std::chrono::system_clock::now() + within);
     grpc::Status s = runtime().RunPodSandbox(&ctx, run, &ran);
     if (id) *id = ran.pod_sandbox_id();
     return s;
@@ -246,7 +247,8 @@ struct Cluster : MountSweeper, CriCluster {
   }
   // CreateContainer of `sleep 1000` (or `command`) in a pod, from any thread.
   grpc::Status CreateRaw(const std::string& pod_id, const std::string& name, std::string* id,
-                         const std::vector<std::string>& command = {"sleep", "1000"}) {
+                         const std::vector<std::string>& command = {"sleep", "1000"},
+                         std::chrono::seconds within = 60s) {
     cri::CreateContainerRequest req;
     req.set_pod_sandbox_id(pod_id);
     cri::ContainerConfig* c = req.mutable_config();
@@ -256,7 +258,7 @@ struct Cluster : MountSweeper, CriCluster {
     c->set_log_path(name + "/0.log");
     cri::CreateContainerResponse resp;
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+    ctx.set_deadline(std::chrono::system_clock::now() + within);
     grpc::Status s = runtime().CreateContainer(&ctx, req, &resp);
     if (id) *id = resp.container_id();
     return s;
@@ -625,6 +627,52 @@ TEST_CASE("a container whose conmon was killed: UNKNOWN, and a stop kills what s
   CHECK(c.Status(alone).state() == cri::CONTAINER_EXITED);
   CHECK(c.Status(alone).finished_at() == stopped.finished_at());
   REQUIRE(c.RemovePod(pod).ok());
+}
+
+// The kubelet gives up on a RunPodSandbox or CreateContainer that outlasts its deadline and
+// asks again for the same name. The call goes on; what it made after the deadline is the
+// answer to the retry (as CRI-O's resource store hands it over), once: while it is still
+// being made, and after it was handed over, the name is AlreadyExists.
+TEST_CASE("a pod or container made after its caller's deadline is the retry's answer") {
+  Cluster c;
+  const cri::RunPodSandboxRequest run = c.PodRequest("late");
+  {
+    Paused network(c.stack(), "network");
+    CHECK(c.RunPodRaw(run, nullptr, 2s).error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+    CHECK(c.RunPodRaw(run, nullptr, 2s).error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  }
+  std::vector<cri::PodSandbox> pods;
+  REQUIRE(Eventually([&] {
+    pods = c.Pods();
+    return pods.size() == 1 && pods[0].state() == cri::SANDBOX_READY;
+  }));
+  std::string pod;
+  grpc::Status s = c.RunPodRaw(run, &pod);
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(pod == pods[0].id());
+  CHECK(c.Pods().size() == 1);
+  CHECK(c.RunPodRaw(run).error_code() == grpc::StatusCode::ALREADY_EXISTS);
+
+  {
+    Paused storage(c.stack(), "storage");
+    CHECK(c.CreateRaw(pod, "app", nullptr, {"sleep", "1000"}, 2s).error_code() ==
+          grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  std::vector<cri::Container> listed;
+  REQUIRE(Eventually([&] {
+    listed = c.List();
+    return listed.size() == 1 && listed[0].state() == cri::CONTAINER_CREATED;
+  }));
+  std::string ctr;
+  s = c.CreateRaw(pod, "app", &ctr);
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(ctr == listed[0].id());
+  CHECK(c.CreateRaw(pod, "app", nullptr).error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  REQUIRE(c.Start(ctr).ok());
+  CHECK(c.List().size() == 1);
+  REQUIRE(c.RemovePodRaw(pod).ok());
 }
 
 TEST_CASE("the same pod or container name twice at once: exactly one wins") {

@@ -183,9 +183,10 @@ void ContainerManager::Update(ContainerRecord& r, const ExitCheck& check) {
   (void)records_.Write(r.id, ToJson(r));
 }
 
-Result<std::string> ContainerManager::Create(const std::string& pod_id,
-                                             const ::runtime::v1::ContainerConfig& config,
-                                             const ::runtime::v1::PodSandboxConfig& pod_config) {
+Result<std::string> ContainerManager::Create(
+    const std::string& pod_id, const ::runtime::v1::ContainerConfig& config,
+    const ::runtime::v1::PodSandboxConfig& pod_config,
+    std::chrono::system_clock::time_point caller_deadline) {
   CRIA_RETURN_IF_ERROR(CheckRequest(config), "");
   CRIA_RETURN_IF_ERROR(CheckPodReady(pod_id), "CreateContainer");
   // Held throughout: a stop or removal of the pod waits for this container, or has made
@@ -212,6 +213,14 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   CRIA_RETURN_IF_ERROR(RuntimeFor(record.handler).status(), "CreateContainer");
   const std::string name = record.ReservedName(pod.config.metadata());
   const std::string what = "CreateContainer " + name;
+  if (std::optional<std::string> late = names_.TakeLate(name)) {
+    if (Result<ContainerRecord> held = Get(*late);
+        held.ok() && held->state == ContainerState::kCreated) {
+      log::Info("a retried CreateContainer gets the container made after its first call gave up",
+                {{"container", *late}, {"name", name}});
+      return *late;
+    }
+  }
   UndoStack undo;
   CRIA_RETURN_IF_ERROR(names_.Reserve(name, record.id, "CreateContainer"), "");
   undo.Push("release " + name, [this, name] {
@@ -313,6 +322,12 @@ Result<std::string> ContainerManager::Create(const std::string& pod_id,
   CRIA_RETURN_IF_ERROR(Persist(record), what);
   undo.Commit();
   log::Info("container created", {{"container", record.id}, {"name", name}});
+  if (std::chrono::system_clock::now() > caller_deadline) {
+    // Nobody will get this answer; the kubelet asks again for the same name.
+    names_.MarkLate(record.id);
+    log::Info("container created after its caller's deadline, kept for the retry",
+              {{"container", record.id}});
+  }
   return record.id;
 }
 

@@ -7,6 +7,7 @@
 // a restart of cria-runtime loses none: the exit code is the real one.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,9 +63,13 @@ class ContainerManager {
   // cria-storage is down: call again later. Returns how many were removed.
   Result<int> CollectOrphanRootfs();
 
+  // A container created after `caller_deadline` (the caller has given up) is kept and
+  // handed to the caller's retry of the same container name instead of AlreadyExists.
   Result<std::string> Create(const std::string& pod_id,
                              const ::runtime::v1::ContainerConfig& config,
-                             const ::runtime::v1::PodSandboxConfig& pod_config);
+                             const ::runtime::v1::PodSandboxConfig& pod_config,
+                             std::chrono::system_clock::time_point caller_deadline =
+                                 std::chrono::system_clock::time_point::max());
   Status Start(const std::string& id);
   // The stop signal, then SIGKILL after `timeout_seconds`; waits for the exit. An UNKNOWN
   // container (its conmon gone) has what still runs of it killed, and is EXITED after.

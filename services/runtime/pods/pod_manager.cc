@@ -213,7 +213,8 @@ Status PodManager::Persist(const PodRecord& record) {
 }
 
 Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& config,
-                                    const std::string& runtime_handler) {
+                                    const std::string& runtime_handler,
+                                    std::chrono::system_clock::time_point caller_deadline) {
   CRIA_RETURN_IF_ERROR(CheckConfig(config, options_.cgroup_driver), "");
   if (!runtime_handler.empty() && std::find(options_.handlers.begin(), options_.handlers.end(),
                                             runtime_handler) == options_.handlers.end()) {
@@ -229,6 +230,13 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   record.created_unix_nano = UnixNanosNow();
   record.dir = options_.run_dir + "/pods/" + record.id;
   const std::string name = record.ReservedName();
+  if (std::optional<std::string> late = names_.TakeLate(name)) {
+    if (Result<PodState> state = StateOf(*late); state.ok() && *state == PodState::kReady) {
+      log::Info("a retried RunPodSandbox gets the pod made after its first call gave up",
+                {{"pod", *late}, {"name", name}});
+      return *late;
+    }
+  }
   UndoStack undo;
   CRIA_RETURN_IF_ERROR(names_.Reserve(name, record.id, "RunPodSandbox"), "");
   undo.Push("release the name " + name, [this, name] {
@@ -305,6 +313,11 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   CRIA_RETURN_IF_ERROR(Persist(record), what);
   undo.Commit();
   log::Info("pod ready", {{"pod", record.id}, {"name", name}});
+  if (std::chrono::system_clock::now() > caller_deadline) {
+    // Nobody will get this answer; the kubelet asks again for the same name.
+    names_.MarkLate(record.id);
+    log::Info("pod ready after its caller's deadline, kept for the retry", {{"pod", record.id}});
+  }
   return record.id;
 }
 

@@ -8,6 +8,7 @@
 // (cria-pause, infra.h) that holds the namespace.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -55,8 +56,12 @@ class PodManager {
   void SetContainerHooks(std::function<Status(const std::string&)> stop_containers,
                          std::function<Status(const std::string&)> remove_containers);
 
+  // A pod that becomes READY after `caller_deadline` (the caller has given up) is kept and
+  // handed to the caller's retry of the same pod name instead of AlreadyExists.
   Result<std::string> Run(const ::runtime::v1::PodSandboxConfig& config,
-                          const std::string& runtime_handler);
+                          const std::string& runtime_handler,
+                          std::chrono::system_clock::time_point caller_deadline =
+                              std::chrono::system_clock::time_point::max());
   Status Stop(const std::string& id);
   Status Remove(const std::string& id);
   // UpdatePodSandboxResources: the kubelet has resized the pod's cgroup and tells the

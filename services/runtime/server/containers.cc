@@ -70,9 +70,9 @@ grpc::ServerUnaryReactor* RuntimeService::CreateContainer(
     grpc::CallbackServerContext* context, const cri::CreateContainerRequest* request,
     cri::CreateContainerResponse* response) {
   auto* reactor = context->DefaultReactor();
-  boost::asio::post(workers_, [this, reactor, request, response] {
-    Result<std::string> id =
-        containers_.Create(request->pod_sandbox_id(), request->config(), request->sandbox_config());
+  boost::asio::post(workers_, [this, context, reactor, request, response] {
+    Result<std::string> id = containers_.Create(request->pod_sandbox_id(), request->config(),
+                                                request->sandbox_config(), context->deadline());
     if (id.ok()) response->set_container_id(*id);
     reactor->Finish(ToGrpc(id.status()));
   });

@@ -50,8 +50,9 @@ grpc::ServerUnaryReactor* RuntimeService::RunPodSandbox(grpc::CallbackServerCont
                                                         const cri::RunPodSandboxRequest* request,
                                                         cri::RunPodSandboxResponse* response) {
   auto* reactor = context->DefaultReactor();
-  boost::asio::post(workers_, [this, reactor, request, response] {
-    Result<std::string> id = pods_.Run(request->config(), request->runtime_handler());
+  boost::asio::post(workers_, [this, context, reactor, request, response] {
+    Result<std::string> id =
+        pods_.Run(request->config(), request->runtime_handler(), context->deadline());
     if (id.ok()) response->set_pod_sandbox_id(*id);
     reactor->Finish(ToGrpc(id.status()));
   });

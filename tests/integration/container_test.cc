@@ -7,6 +7,7 @@
 // cria-runtime that loses no exit.
 #include <fcntl.h>
 #include <mqueue.h>
+#include <signal.h>
 #include <rapidjson/document.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -253,6 +254,70 @@ TEST_CASE("a pod sharing its PID namespace: containers see each other, cria-paus
   CHECK(c.Status(b).state() == cri::CONTAINER_EXITED);
   REQUIRE(c.RemovePod(pod).ok());
   CHECK_FALSE(std::filesystem::exists(pin));
+  c.CheckClean();
+}
+
+cri::PodSandboxState PodState(CriCluster& c, const std::string& pod) {
+  cri::PodSandboxStatusRequest request;
+  request.set_pod_sandbox_id(pod);
+  cri::PodSandboxStatusResponse response;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 30s);
+  grpc::Status s = c.runtime().PodSandboxStatus(&ctx, request, &response);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  return response.status().state();
+}
+
+// The host pid of the cria-pause whose PID namespace is pinned at `pin` (NSpid 1 there).
+pid_t PausePid(const std::string& pin) {
+  struct stat st {};
+  REQUIRE(::stat(pin.c_str(), &st) == 0);
+  const std::string ns = "pid:[" + std::to_string(st.st_ino) + "]";
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code ec;
+    if (fs::read_symlink(entry.path() / "ns" / "pid", ec).string() != ns) continue;
+    if (FileText(entry.path() / "comm") == "cria-pause\n") return std::stoi(name);
+  }
+  FAIL("no cria-pause in " << ns);
+  return -1;
+}
+
+// cria-pause is PID 1 of the pod's shared PID namespace: when it ends (the OOM killer, an
+// operator), the kernel kills every process in the namespace and no container can start
+// there again. The pod is NOTREADY from then on, as CRI-O and containerd report a sandbox
+// whose pause container exited, so that the kubelet makes a new one.
+TEST_CASE("a pod whose cria-pause ends is NOTREADY, and its containers end with it") {
+  CriCluster c;
+  const std::string pod = c.RunPod("shared", [](cri::PodSandboxConfig& config) {
+    config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        cri::POD);
+  });
+  const std::string a = c.Run(pod, "a", {"sleep", "1000"});
+  CHECK(PodState(c, pod) == cri::SANDBOX_READY);
+  REQUIRE(::kill(PausePid(c.stack().run_dir() + "/ns/pid/" + pod), SIGKILL) == 0);
+  cri::ContainerStatus ended = c.WaitExited(a);
+  CHECK(ended.state() == cri::CONTAINER_EXITED);
+  CHECK(ended.exit_code() == 137);
+  CHECK(PodState(c, pod) == cri::SANDBOX_NOTREADY);
+  std::string id;
+  CHECK(c.Create(pod, "b", {"sleep", "1000"}, &id).error_code() ==
+        grpc::StatusCode::FAILED_PRECONDITION);
+  // The same after a restart of cria-runtime.
+  c.stack().Kill("runtime");
+  c.stack().Start("runtime");
+  c.Connect();
+  CHECK(PodState(c, pod) == cri::SANDBOX_NOTREADY);
+  // The kubelet's stop and removal leave nothing.
+  cri::StopPodSandboxRequest stop;
+  stop.set_pod_sandbox_id(pod);
+  cri::StopPodSandboxResponse stopped;
+  grpc::ClientContext ctx;
+  REQUIRE(c.runtime().StopPodSandbox(&ctx, stop, &stopped).ok());
+  CHECK(PodState(c, pod) == cri::SANDBOX_NOTREADY);
+  REQUIRE(c.RemovePod(pod).ok());
   c.CheckClean();
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -118,6 +119,12 @@ Status InfraRunner::Stop(PodRecord& pod) {
   ::unlink((exits_.dir() + "/" + id).c_str());
   pod.infra_pid = 0;
   return OkStatus();
+}
+
+bool InfraRunner::Exited(const PodRecord& pod) const {
+  if (pod.pid_ns.empty() || pod.infra_pid <= 0) return false;  // none, or stopped
+  if (::access((exits_.dir() + "/" + InfraId(pod)).c_str(), F_OK) == 0) return true;
+  return ::kill(pod.infra_pid, 0) != 0 && errno == ESRCH;  // conmon died with it
 }
 
 Status InfraRunner::Update(const PodRecord& pod,

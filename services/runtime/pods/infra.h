@@ -47,6 +47,9 @@ class InfraRunner {
   // `pod_id`, which has no record (so no known handler): removed under every handler the
   // OCI runtime knows it by, and its PID namespace unpinned. Idempotent.
   Status RemoveLeftover(const std::string& pod_id);
+  // Whether the pod's infra process has ended (conmon wrote its exit file, or it is gone):
+  // its PID namespace died with it, and every process of the pod with it.
+  bool Exited(const PodRecord& pod) const;
   // Applies `resources` to the running infra process (`<runtime> update`); OK when the pod
   // has none running. InvalidArgument for resources the host cannot apply.
   Status Update(const PodRecord& pod, const ::runtime::v1::LinuxContainerResources& resources);

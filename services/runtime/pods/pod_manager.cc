@@ -321,25 +321,47 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   return record.id;
 }
 
-Result<PodRecord> PodManager::Get(const std::string& id) const {
+// A READY pod whose infra process has ended is NOTREADY: its PID namespace, and every
+// process in it, died with cria-pause, and no container can start there any more. The
+// kubelet then stops it and makes a new one (as with CRI-O and containerd, whose sandbox
+// is not ready once its pause container exits). Read each time (the exit file stays until
+// the pod is stopped), so a restart of cria-runtime sees it as well.
+std::shared_ptr<const PodRecord> PodManager::WithInfraState(
+    std::shared_ptr<const PodRecord> record) const {
+  if (record->state != PodState::kReady || infra_ == nullptr || !infra_->Exited(*record)) {
+    return record;
+  }
+  auto not_ready = std::make_shared<PodRecord>(*record);
+  not_ready->state = PodState::kNotReady;
+  return not_ready;
+}
+
+std::shared_ptr<const PodRecord> PodManager::Find(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = pods_.find(id);
-  if (it == pods_.end()) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
-  return *it->second;
+  return it == pods_.end() ? nullptr : it->second;
+}
+
+Result<PodRecord> PodManager::Get(const std::string& id) const {
+  std::shared_ptr<const PodRecord> record = Find(id);
+  if (record == nullptr) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
+  return *WithInfraState(std::move(record));
 }
 
 Result<PodState> PodManager::StateOf(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = pods_.find(id);
-  if (it == pods_.end()) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
-  return it->second->state;
+  std::shared_ptr<const PodRecord> record = Find(id);
+  if (record == nullptr) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
+  return WithInfraState(std::move(record))->state;
 }
 
 std::vector<std::shared_ptr<const PodRecord>> PodManager::List() const {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::shared_ptr<const PodRecord>> out;
-  out.reserve(pods_.size());
-  for (const auto& [id, record] : pods_) out.push_back(record);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    out.reserve(pods_.size());
+    for (const auto& [id, record] : pods_) out.push_back(record);
+  }
+  for (auto& record : out) record = WithInfraState(std::move(record));
   return out;
 }
 

@@ -71,7 +71,8 @@ class PodManager {
   Status UpdateResources(const std::string& id,
                          const ::runtime::v1::LinuxContainerResources* overhead,
                          const ::runtime::v1::LinuxContainerResources* resources);
-  // NotFound naming the id.
+  // NotFound naming the id. Get, StateOf and List report a READY pod whose infra process
+  // has ended as NOTREADY (WithInfraState).
   Result<PodRecord> Get(const std::string& id) const;
   // The pod's state alone, without copying its record. NotFound naming the id.
   Result<PodState> StateOf(const std::string& id) const;
@@ -88,6 +89,10 @@ class PodManager {
   Status TearDown(PodRecord& record, bool remove);  // the pod's lock held
   // Recover's part for pods without a record; returns their ids.
   std::vector<std::string> RemoveInterruptedRuns();
+  // The snapshot of pod `id` in the map, nullptr when there is none.
+  std::shared_ptr<const PodRecord> Find(const std::string& id) const;
+  // `record`, or a NOTREADY copy of it when it is READY and its infra process has ended.
+  std::shared_ptr<const PodRecord> WithInfraState(std::shared_ptr<const PodRecord> record) const;
 
   PodManagerOptions options_;
   clients::NetworkClient& network_;

@@ -56,6 +56,7 @@ struct RuntimeSection {
   std::string default_runtime = "runc";
   std::string cgroup_driver = "auto";
   std::vector<std::string> runtime_handlers = {"runc", "crun"};  // names or name=path
+  std::string conmon_path = "conmon";
   std::string pinns_path = "cria-pinns";
   std::string pause_path = "cria-pause";
 };

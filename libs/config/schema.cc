@@ -326,6 +326,11 @@ std::vector<KeyDef> BuildSchema() {
       "name looked up in PATH (runc, crun), or name=/path/to/runtime.",
       [](Config& c) -> std::vector<std::string>& { return c.runtime.runtime_handlers; }, NonEmpty));
   keys.push_back(StringKey(
+      "runtime", "conmon_path",
+      "conmon, the monitor of every container (Debian package conmon): a name looked\n"
+      "up in PATH, or an absolute path.",
+      [](Config& c) -> std::string& { return c.runtime.conmon_path; }, NonEmpty));
+  keys.push_back(StringKey(
       "runtime", "pinns_path",
       "cria-pinns, which makes and pins pod namespaces: a name looked up in PATH and\n"
       "beside cria-runtime, or an absolute path.",

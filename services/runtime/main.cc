@@ -1,5 +1,4 @@
 // cria-runtime: pods and containers, the CRI RuntimeService (DESIGN.md section 1).
-#include <filesystem>
 #include <map>
 
 #include "libs/daemon/daemon.h"
@@ -22,15 +21,13 @@
 
 namespace {
 
-// A helper binary by name: PATH first, then beside cria-runtime (a build tree or an
-// install into one directory).
+// A helper binary as configured (oci::FindHelperBinary); when it is not there, the name as
+// it is: cria-runtime still serves, Status says what is missing, and the calls that need
+// it fail naming it.
 std::string FindHelper(const std::string& name) {
-  if (auto found = cria::process::FindExecutable(name); found.ok()) return *found;
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  for (const auto& dir : {self.parent_path(), self.parent_path() / "../../tools" / name}) {
-    if (std::filesystem::exists(dir / name, ec)) return dir / name;
-  }
+  cria::Result<std::string> found = cria::runtime::oci::FindHelperBinary(name);
+  if (found.ok()) return *found;
+  cria::log::Warn("helper binary not found", {{"error", found.status()}});
   return name;
 }
 
@@ -75,7 +72,7 @@ int main(int argc, char** argv) {
                     {{"floor", host->oom_score_adj_floor}});
   }
   const auto cgroup_driver = cria::runtime::cgroups::ResolveDriver(cfg.runtime.cgroup_driver);
-  const std::string conmon = FindHelper("conmon");
+  const std::string conmon = FindHelper(cfg.runtime.conmon_path);
   auto conmon_cgroup = cria::runtime::cgroups::PrepareConmonCgroups();
   if (!conmon_cgroup.ok()) {
     cria::log::Error("cannot prepare conmon's cgroup", {{"error", conmon_cgroup.status()}});

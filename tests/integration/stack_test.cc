@@ -195,6 +195,30 @@ TEST_CASE("RuntimeConfig reaches cria-runtime; calls not implemented yet say so 
   CHECK(backends.backends(0).info().api_version() == "cria.runtime.v1");
 }
 
+// Without its OCI runtime, conmon or cria-pinns no pod can run: RuntimeReady is false
+// with a reason and a message naming what is missing (the kubelet marks the node not
+// ready), while cria-runtime still serves.
+TEST_CASE("RuntimeReady names a missing OCI runtime, conmon or cria-pinns") {
+  for (const auto& [key, reason] :
+       std::vector<std::pair<std::string, std::string>>{{"default_runtime", "OCIRuntimeNotFound"},
+                                                        {"conmon_path", "ConmonNotFound"},
+                                                        {"pinns_path", "PinnsNotFound"}}) {
+    INFO(key);
+    Stack stack;
+    const std::string missing = stack.root() + "/no-such-" + key;
+    stack.WriteConfig("runtime:\n  " + key + ": \"" + missing + "\"\n");
+    stack.StartAll();
+    CommandResult info = Criactl(stack, {"info"});
+    INFO(info.output << info.error);
+    REQUIRE(info.exit_code == 0);
+    Condition runtime = FindCondition(info.output, "RuntimeReady");
+    REQUIRE(runtime.found);
+    CHECK_FALSE(runtime.status);
+    CHECK(runtime.reason == reason);
+    CHECK(runtime.message.find(missing) != std::string::npos);
+  }
+}
+
 TEST_CASE("cria-runtime killed with SIGKILL: its condition turns false, and back after restart") {
   Stack stack;
   stack.StartAll();

@@ -21,7 +21,8 @@ class RuntimeService : public rpc::PartialService<::runtime::v1::RuntimeService:
                  pods::PodManager& pods, containers::ContainerManager& containers);
   ~RuntimeService() override;
 
-  // RuntimeReady: the OCI runtime binary is found and cria-image and cria-storage answer.
+  // RuntimeReady: the OCI runtime binary, conmon and cria-pinns are found, and cria-image
+  // and cria-storage answer.
   grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* context,
                                    const ::runtime::v1::StatusRequest* request,
                                    ::runtime::v1::StatusResponse* response) override;

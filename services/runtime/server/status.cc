@@ -1,7 +1,11 @@
-// RuntimeService.Status as cria-runtime answers it: the RuntimeReady condition.
+// RuntimeService.Status as cria-runtime answers it: the RuntimeReady condition (the OCI
+// runtime, conmon and cria-pinns found, cria-image and cria-storage answering), the runtime
+// handlers and features.
 // (NetworkReady comes from cria-network; the gateway joins the two.)
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <utility>
 
 #include "services/runtime/cgroups/cgroup_driver.h"
 #include "services/runtime/oci/runtime_binary.h"
@@ -36,14 +40,27 @@ grpc::ServerUnaryReactor* RuntimeService::Status(grpc::CallbackServerContext* co
   auto* reactor = context->DefaultReactor();
   const bool verbose = request->verbose();
   Result<std::string> binary = oci::FindRuntimeBinary(config_.runtime.default_runtime);
+  // What every pod needs besides the OCI runtime (cria-pause only pods sharing their PID
+  // namespace need: its absence fails those alone, it does not make the node not ready).
+  struct Missing {
+    const char* reason;
+    cria::Status status;
+  };
+  std::optional<Missing> missing;
+  for (const auto& [reason, path] :
+       {std::pair<const char*, const std::string&>{"ConmonNotFound", config_.runtime.conmon_path},
+        {"PinnsNotFound", config_.runtime.pinns_path}}) {
+    Result<std::string> found = oci::FindHelperBinary(path);
+    if (!found.ok() && !missing) missing = Missing{reason, found.status()};
+  }
   auto timeout = kDependencyTimeout;
   if (context->deadline() != std::chrono::system_clock::time_point::max()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         context->deadline() - std::chrono::system_clock::now());
     timeout = std::clamp(left * 9 / 10, std::chrono::milliseconds(1), timeout);
   }
-  dependencies_.Check(timeout, [this, reactor, response, verbose,
-                                binary](std::vector<clients::DependencyState> deps) {
+  dependencies_.Check(timeout, [this, reactor, response, verbose, binary,
+                                missing](std::vector<clients::DependencyState> deps) {
     auto* cond = response->mutable_status()->add_conditions();
     cond->set_type("RuntimeReady");
     cond->set_status(true);
@@ -51,6 +68,10 @@ grpc::ServerUnaryReactor* RuntimeService::Status(grpc::CallbackServerContext* co
       cond->set_status(false);
       cond->set_reason("OCIRuntimeNotFound");
       cond->set_message(MessageOf(binary.status()));
+    } else if (missing) {
+      cond->set_status(false);
+      cond->set_reason(missing->reason);
+      cond->set_message(MessageOf(missing->status));
     } else {
       for (const auto& dep : deps) {
         if (dep.status.ok()) continue;

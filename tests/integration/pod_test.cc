@@ -272,11 +272,12 @@ TEST_CASE("bad pod requests get their code and leak nothing") {
     CHECK(s.error_message().find(key) != std::string::npos);
   }
   // What would fail every container later is refused at once: a hostname the kernel
-  // does not take, a DNS entry that would add lines to resolv.conf, a cgroup parent in the
-  // other driver's syntax.
+  // does not take, a relative log directory, a DNS entry that would add lines to
+  // resolv.conf, a cgroup parent in the other driver's syntax.
   for (const auto& [what, edit] :
        std::vector<std::pair<std::string, std::function<void(cri::PodSandboxConfig&)>>>{
            {"hostname", [](cri::PodSandboxConfig& p) { p.set_hostname(std::string(65, 'h')); }},
+           {"log_directory", [](cri::PodSandboxConfig& p) { p.set_log_directory("pods/x"); }},
            {"servers",
             [](cri::PodSandboxConfig& p) {
               p.mutable_dns_config()->add_servers("10.0.0.10\nnameserver 10.6.6.6");

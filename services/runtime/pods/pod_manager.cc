@@ -52,6 +52,13 @@ Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config, cgroups::Drive
                                                       "\" may not contain '/' or '_'");
     }
   }
+  // Containers' log files go under it; relative, it would name a place under whatever
+  // directory cria-runtime and conmon run in.
+  if (!config.log_directory().empty() && config.log_directory()[0] != '/') {
+    return Status(
+        StatusCode::kInvalidArgument,
+        "RunPodSandbox: log_directory \"" + config.log_directory() + "\" is not an absolute path");
+  }
   // The kernel takes at most 64 bytes (HOST_NAME_MAX); every container start would fail.
   if (config.hostname().size() > 64) {
     return Status(StatusCode::kInvalidArgument,

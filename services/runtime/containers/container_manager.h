@@ -94,6 +94,8 @@ class ContainerManager {
  private:
   Status Persist(const ContainerRecord& record);
   Status CheckPodReady(const std::string& pod_id) const;
+  // Whether the config asks for PID namespace mode TARGET (a debug container).
+  static bool TargetsPid(const ::runtime::v1::ContainerConfig& config);
   // Stop of an UNKNOWN container, with its lock held.
   Status StopUnmonitored(ContainerRecord record);
   // For PID namespace mode TARGET: the pid of the running target container in the pod.

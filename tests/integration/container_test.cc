@@ -7,8 +7,8 @@
 // cria-runtime that loses no exit.
 #include <fcntl.h>
 #include <mqueue.h>
-#include <signal.h>
 #include <rapidjson/document.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>

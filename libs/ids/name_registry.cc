@@ -29,6 +29,13 @@ void NameRegistry::ReleaseId(const std::string& id) {
   }
 }
 
+std::optional<std::string> NameRegistry::Holder(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ids_.find(name);
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
 void NameRegistry::MarkLate(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [name, holder] : ids_) {

@@ -30,6 +30,8 @@ class NameRegistry {
   // Releases whatever name `id` holds.
   void ReleaseId(const std::string& id);
   bool HoldsAny(const std::string& id) const;
+  // The id holding `name`; nullopt when it is free.
+  std::optional<std::string> Holder(const std::string& name) const;
 
   // `id` was made after its caller's deadline had passed: nobody got its id, and the
   // caller will ask for the same name again.

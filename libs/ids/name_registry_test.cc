@@ -14,6 +14,8 @@ TEST_CASE("a name is held by one id until released") {
   CHECK(MessageOf(taken) == "RunPodSandbox: the name k8s_POD_a_default_u_0 is reserved by pod id1");
   CHECK(names.HoldsAny("id1"));
   CHECK_FALSE(names.HoldsAny("id2"));
+  CHECK(names.Holder("k8s_POD_a_default_u_0") == std::optional<std::string>("id1"));
+  CHECK_FALSE(names.Holder("k8s_POD_b_default_u_0").has_value());
   names.Release("k8s_POD_a_default_u_0");
   CHECK(names.Reserve("k8s_POD_a_default_u_0", "id2", "RunPodSandbox").ok());
   names.ReleaseId("id2");

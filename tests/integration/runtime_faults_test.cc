@@ -631,15 +631,41 @@ TEST_CASE("a container whose conmon was killed: UNKNOWN, and a stop kills what s
 
 // The kubelet gives up on a RunPodSandbox or CreateContainer that outlasts its deadline and
 // asks again for the same name. The call goes on; what it made after the deadline is the
-// answer to the retry (as CRI-O's resource store hands it over), once: while it is still
-// being made, and after it was handed over, the name is AlreadyExists.
+// answer to the retry (as CRI-O's resource store hands it over), once. A retry that comes
+// while the first call is still at work waits for it, and answers AlreadyExists shortly
+// before its own deadline if the first is not done by then.
 TEST_CASE("a pod or container made after its caller's deadline is the retry's answer") {
   Cluster c;
+  // A retry waiting while the first call still waits for cria-network.
+  const cri::RunPodSandboxRequest waited = c.PodRequest("waited");
+  std::future<std::pair<grpc::Status, std::string>> retry;
+  {
+    Paused network(c.stack(), "network");
+    CHECK(c.RunPodRaw(waited, nullptr, 2s).error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+    const auto asked = Clock::now();
+    CHECK(c.RunPodRaw(waited, nullptr, 3s).error_code() == grpc::StatusCode::ALREADY_EXISTS);
+    CHECK(Clock::now() - asked > 1500ms);  // it did wait
+    retry = std::async(std::launch::async, [&] {
+      std::string id;
+      grpc::Status s = c.RunPodRaw(waited, &id);
+      return std::make_pair(s, id);
+    });
+    std::this_thread::sleep_for(500ms);
+  }
+  auto [waited_status, waited_id] = retry.get();
+  INFO(Describe(waited_status));
+  REQUIRE(waited_status.ok());
+  REQUIRE(c.Pods().size() == 1);
+  CHECK(c.Pods()[0].id() == waited_id);
+  CHECK(c.Pods()[0].state() == cri::SANDBOX_READY);
+  CHECK(c.RunPodRaw(waited).error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  REQUIRE(c.RemovePodRaw(waited_id).ok());
+
+  // A retry after the first call is done.
   const cri::RunPodSandboxRequest run = c.PodRequest("late");
   {
     Paused network(c.stack(), "network");
     CHECK(c.RunPodRaw(run, nullptr, 2s).error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
-    CHECK(c.RunPodRaw(run, nullptr, 2s).error_code() == grpc::StatusCode::ALREADY_EXISTS);
   }
   std::vector<cri::PodSandbox> pods;
   REQUIRE(Eventually([&] {

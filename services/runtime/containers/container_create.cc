@@ -106,6 +106,8 @@ Result<std::string> ContainerManager::Create(
         held.ok() && held->state == ContainerState::kCreated) {
       log::Info("a retried CreateContainer gets the container made after its first call gave up",
                 {{"container", *late}, {"name", name}});
+      // This caller may have given up too (it waited for the pod's lock).
+      if (std::chrono::system_clock::now() > caller_deadline) names_.MarkLate(*late);
       return *late;
     }
   }

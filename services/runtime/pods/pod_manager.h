@@ -89,6 +89,12 @@ class PodManager {
   Status TearDown(PodRecord& record, bool remove);  // the pod's lock held
   // Recover's part for pods without a record; returns their ids.
   std::vector<std::string> RemoveInterruptedRuns();
+  // For a RunPodSandbox of `name`: the pod a first call for that name made after its
+  // caller had given up, taken over by this retry. While the first call is still at work
+  // (the name is held by a pod with no record yet) it waits for it, until a second before
+  // `caller_deadline`, as CRI-O does. nullopt when there is none to take.
+  std::optional<std::string> TakeLateRun(const std::string& name,
+                                         std::chrono::system_clock::time_point caller_deadline);
   // The snapshot of pod `id` in the map, nullptr when there is none.
   std::shared_ptr<const PodRecord> Find(const std::string& id) const;
   // `record`, or a NOTREADY copy of it when it is READY and its infra process has ended.

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <optional>
+#include <thread>
 
 #include "libs/clock/unix_time.h"
 #include "libs/ids/random_id.h"
@@ -130,12 +132,11 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   record.created_unix_nano = UnixNanosNow();
   record.dir = options_.run_dir + "/pods/" + record.id;
   const std::string name = record.ReservedName();
-  if (std::optional<std::string> late = names_.TakeLate(name)) {
-    if (Result<PodState> state = StateOf(*late); state.ok() && *state == PodState::kReady) {
-      log::Info("a retried RunPodSandbox gets the pod made after its first call gave up",
-                {{"pod", *late}, {"name", name}});
-      return *late;
-    }
+  if (std::optional<std::string> late = TakeLateRun(name, caller_deadline)) {
+    log::Info("a retried RunPodSandbox gets the pod made after its first call gave up",
+              {{"pod", *late}, {"name", name}});
+    if (std::chrono::system_clock::now() > caller_deadline) names_.MarkLate(*late);
+    return *late;
   }
   UndoStack undo;
   CRIA_RETURN_IF_ERROR(names_.Reserve(name, record.id, "RunPodSandbox"), "");
@@ -210,15 +211,38 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     undo.Push("remove the infra process", [this, &record] { return infra_->Remove(record); });
   }
   record.state = PodState::kReady;
-  CRIA_RETURN_IF_ERROR(Persist(record), what);
-  undo.Commit();
-  log::Info("pod ready", {{"pod", record.id}, {"name", name}});
+  // Nobody will get this answer: the pod is kept for the caller's retry of the same name.
+  // Marked before the record is there, which is when a waiting retry looks (a failure of
+  // the record releases the name, and the mark with it).
   if (std::chrono::system_clock::now() > caller_deadline) {
-    // Nobody will get this answer; the kubelet asks again for the same name.
     names_.MarkLate(record.id);
     log::Info("pod ready after its caller's deadline, kept for the retry", {{"pod", record.id}});
   }
+  CRIA_RETURN_IF_ERROR(Persist(record), what);
+  undo.Commit();
+  log::Info("pod ready", {{"pod", record.id}, {"name", name}});
   return record.id;
+}
+
+std::optional<std::string> PodManager::TakeLateRun(
+    const std::string& name, std::chrono::system_clock::time_point caller_deadline) {
+  using Clock = std::chrono::system_clock;
+  // A second before the retry's own deadline it stops waiting, to answer in time.
+  const Clock::time_point stop = caller_deadline == Clock::time_point::max()
+                                     ? caller_deadline
+                                     : caller_deadline - std::chrono::seconds(1);
+  for (;;) {
+    std::optional<std::string> holder = names_.Holder(name);
+    if (!holder) return std::nullopt;  // free: the first call failed, or there was none
+    if (Result<PodState> state = StateOf(*holder); state.ok()) {
+      // Done. Late, and still READY: the retry's; otherwise the name is simply taken.
+      std::optional<std::string> late = names_.TakeLate(name);
+      if (late == holder && *state == PodState::kReady) return late;
+      return std::nullopt;
+    }
+    if (Clock::now() >= stop) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace cria::runtime::pods

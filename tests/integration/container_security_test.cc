@@ -790,6 +790,19 @@ TEST_CASE("ReopenContainerLog: after a rotation the output goes to the new file"
   CHECK(new_first == old_last + 1);  // not a line lost or repeated
   CHECK(new_last > new_first);
 
+  // Its log directory gone: conmon would exit on the reopen and leave the container
+  // unmonitored, so the call is refused and the container goes on as it was.
+  const std::string dir = c.LogDir("logs") + "/talker";
+  std::filesystem::remove_all(dir);
+  s = c.ReopenLog(id);
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(s.error_message().find(dir) != std::string::npos);
+  std::this_thread::sleep_for(300ms);
+  CHECK(c.Status(id).state() == cri::CONTAINER_RUNNING);
+  std::filesystem::create_directories(dir);
+  REQUIRE(c.ReopenLog(id).ok());
+  WaitForText(log, " F line");
+
   REQUIRE(c.Stop(id, 0).ok());
   CHECK(c.ReopenLog(id).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(c.ReopenLog("no-such-container").error_code() == grpc::StatusCode::NOT_FOUND);

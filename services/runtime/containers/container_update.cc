@@ -1,9 +1,16 @@
 // UpdateContainerResources and ReopenContainerLog.
+#include <filesystem>
+
 #include "services/runtime/containers/container_manager.h"
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/spec/resources.h"
 
 namespace cria::runtime::containers {
+namespace {
+
+namespace fs = std::filesystem;
+
+}  // namespace
 
 Status ContainerManager::Update(const std::string& id,
                                 const ::runtime::v1::LinuxContainerResources& resources) {
@@ -34,6 +41,15 @@ Status ContainerManager::ReopenLog(const std::string& id) {
   if (record.state != ContainerState::kRunning) {
     return Status(StatusCode::kFailedPrecondition,
                   "ReopenContainerLog: container " + id + " is not running");
+  }
+  // conmon exits when it cannot open the new file, leaving the container unmonitored: a
+  // log directory that is gone (the kubelet removes it only with the pod) is refused here,
+  // and the output goes on to the file conmon holds.
+  const fs::path dir = fs::path(record.log_path).parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "ReopenContainerLog " + id + ": the log directory " + dir.string() + " is gone");
   }
   return Annotate(oci::ReopenLog(record.bundle, record.log_path), "ReopenContainerLog " + id);
 }

@@ -72,11 +72,6 @@ struct Cluster : CriCluster {
   }
 };
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 std::set<std::string> Words(const std::string& s) {
   std::istringstream in(s);
   std::set<std::string> out;

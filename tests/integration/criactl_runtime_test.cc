@@ -32,11 +32,6 @@ using namespace std::chrono_literals;
 std::string BridgeName() { return "crr" + std::to_string(getpid() % 100000); }
 std::string Subnet() { return "10.228." + std::to_string(getpid() % 250) + ".0/24"; }
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);

@@ -10,6 +10,8 @@
 // the test started is stopped with SIGSTOP (and continued), and host-local's IPAM is held
 // up by taking its own lock file, as a concurrent plugin would hold it.
 #include <fcntl.h>
+#include <rapidjson/document.h>
+#include <rapidjson/writer.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -1010,6 +1012,51 @@ TEST_CASE("kill -9 during StopPodSandbox or RemovePodSandbox: afterwards the pod
     CHECK(c.List().empty());
     CHECK(c.Pods().empty());
   }
+}
+
+// A node restart ends every process, and their pids name others afterwards: a container
+// recorded RUNNING in an earlier boot is EXITED (code 255, reason Unknown) when cria-runtime
+// starts in a new one, whatever process its old conmon pid names now. A reboot cannot be
+// made here, so it is made up while cria-runtime is down: the container and its conmon
+// killed and deleted from the OCI runtime, and its record given another boot id and, as
+// its conmon and container pids, the pid of a live process (this test).
+TEST_CASE("a container recorded RUNNING in an earlier boot is EXITED after the restart") {
+  Cluster c;
+  const std::string pod = c.RunPod("pod");
+  const std::string id = c.Run(pod, "app", {"sleep", "1000"});
+  const std::string kept = c.Run(pod, "kept", {"sleep", "1000"});
+  c.stack().Kill("runtime");
+  REQUIRE(::kill(ConmonPid(c, id), SIGKILL) == 0);
+  const std::string root = c.stack().run_dir() + "/runtime/oci/default";
+  REQUIRE(RunCommand({"/usr/bin/" + TestOciRuntime(), "--root", root, "delete", "--force", id})
+              .exit_code == 0);
+  ::unlink((c.stack().run_dir() + "/runtime/exits/" + id).c_str());
+  const std::string file = c.stack().state_dir() + "/runtime/containers/" + id + ".json";
+  rapidjson::Document record;
+  record.Parse(FileText(file).c_str());
+  REQUIRE(record.IsObject());
+  REQUIRE(record.HasMember("boot_id"));
+  CHECK(std::string(record["boot_id"].GetString()) ==
+        Trim(FileText("/proc/sys/kernel/random/boot_id")));
+  record["boot_id"].SetString("an-earlier-boot");
+  record["conmon_pid"].SetInt64(::getpid());
+  record["pid"].SetInt64(::getpid());
+  rapidjson::StringBuffer text;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(text);
+  record.Accept(writer);
+  std::ofstream(file, std::ios::trunc) << text.GetString();
+
+  c.stack().Start("runtime");
+  c.Connect();
+  cri::ContainerStatus status = c.Status(id);
+  CHECK(status.state() == cri::CONTAINER_EXITED);
+  CHECK(status.exit_code() == 255);
+  CHECK(status.reason() == "Unknown");
+  CHECK(status.message().find("an-earlier-boot") != std::string::npos);
+  CHECK(c.Status(kept).state() == cri::CONTAINER_RUNNING);  // this boot's: as it was
+  REQUIRE(c.Stop(id, 0).ok());
+  REQUIRE(c.Remove(id).ok());
+  REQUIRE(c.RemovePod(pod).ok());
 }
 
 // kill -9 while RemoveContainer waits in cria-storage, the OCI runtime's state already

@@ -71,6 +71,11 @@ std::string FileText(const std::string& path) {
   return s.str();
 }
 
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
 std::vector<std::string> MountPoints() {
   std::vector<std::string> out;
   std::ifstream in("/proc/self/mountinfo");

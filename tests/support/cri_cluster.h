@@ -143,6 +143,8 @@ void CheckNoLeaks(const Stack& stack, const std::string& cgroup_parent);
 
 // The whole content of a file ("" when it cannot be read).
 std::string FileText(const std::string& path);
+// `s` without the line breaks and blanks it ends with (a one-line file's value).
+std::string Trim(std::string s);
 
 // Polls until `done` holds (every 20 ms, at most `limit`); returns whether it did.
 bool Eventually(const std::function<bool()>& done,

@@ -62,6 +62,7 @@ void ContainerManager::Recover() {
                            "load the container records");
     }
     RecoverInterruptedStart(*record);
+    RecoverReboot(*record);
     Refresh(*record);
     const std::string id = record->id;
     containers_[id] = std::make_shared<const ContainerRecord>(std::move(*record));

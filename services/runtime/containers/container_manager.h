@@ -116,6 +116,9 @@ class ContainerManager {
   // Recovery (recovery.cc), at start with mu_ held: a CREATED record whose start was cut
   // short between conmon's create and the record of the start.
   void RecoverInterruptedStart(ContainerRecord& record);
+  // Recovery, for a RUNNING or UNKNOWN record started in another boot: every process of
+  // that boot is gone, and its pids may name others now. EXITED, exit code unknown.
+  void RecoverReboot(ContainerRecord& record);
   // Bundle dirs with no record: a crash during CreateContainer.
   void RemoveOrphanBundles();
 

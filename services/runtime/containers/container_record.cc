@@ -70,6 +70,7 @@ rapidjson::Document ToJson(const ContainerRecord& r) {
       .String("cgroups_path", r.cgroups_path)
       .String("stop_signal", r.stop_signal)
       .String("user", user)
+      .String("boot_id", r.boot_id)
       .Take();
 }
 
@@ -104,6 +105,7 @@ Result<ContainerRecord> ContainerFromJson(const rapidjson::Value& json) {
   CRIA_RETURN_IF_ERROR(in.OptionalInt("conmon_pid", &conmon_pid), "");
   std::string user;
   CRIA_RETURN_IF_ERROR(in.OptionalString("user", &user), "");
+  CRIA_RETURN_IF_ERROR(in.OptionalString("boot_id", &r.boot_id), "");
   if (!user.empty() && !google::protobuf::util::JsonStringToMessage(user, &r.user).ok()) {
     return in.Bad("user");
   }

@@ -27,6 +27,7 @@ struct ContainerRecord {
   std::string reason, message;
   pid_t pid = 0;
   pid_t conmon_pid = 0;  // its monitor; 0 in records from before it was kept (see the pid file)
+  std::string boot_id;   // the boot it started in (HostFacts); empty in older records
   std::string bundle;    // <run_dir>/runtime/containers/<id>: config.json, conmon's files
   std::string log_path;  // absolute: the pod's log directory + config.log_path; may be empty
   std::string rootfs;

@@ -70,6 +70,7 @@ Status ContainerManager::Start(const std::string& id) {
   record.state = ContainerState::kRunning;
   record.pid = created->container_pid;
   record.conmon_pid = created->conmon_pid;
+  record.boot_id = options_.host.boot_id;
   record.started_unix_nano = started_at;
   CRIA_RETURN_IF_ERROR(Persist(record), "StartContainer");
   log::Info("container started", {{"container", id}, {"pid", record.pid}});

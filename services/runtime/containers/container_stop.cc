@@ -82,7 +82,10 @@ Status ContainerManager::StopUnmonitored(ContainerRecord record) {
     killed = true;
     log::Info("killed a container whose conmon was gone", {{"container", record.id}});
   }
-  RecordUnknownExit(record, killed);
+  RecordUnknownExit(record, killed ? "its conmon was gone; StopContainer killed the processes "
+                                     "left, whose exit code nobody could read"
+                                   : "the container's process and its conmon were gone "
+                                     "without an exit code");
   return Annotate(Persist(record), what);
 }
 

@@ -122,13 +122,11 @@ bool ApplyExit(const ExitCheck& check, ContainerRecord& r) {
   return true;
 }
 
-void RecordUnknownExit(ContainerRecord& r, bool killed) {
+void RecordUnknownExit(ContainerRecord& r, const std::string& message) {
   r.state = ContainerState::kExited;
   r.exit_code = 255;
   r.reason = "Unknown";
-  r.message = killed ? "its conmon was gone; StopContainer killed the processes left, whose "
-                       "exit code nobody could read"
-                     : "the container's process and its conmon were gone without an exit code";
+  r.message = message;
   r.finished_unix_nano = std::max(UnixNanosNow(), r.started_unix_nano);
   r.pid = 0;
 }

@@ -37,9 +37,9 @@ ExitCheck CheckExit(const std::string& exit_dir, const ContainerRecord& record);
 // UNKNOWN). True when the record changed in a way worth persisting (an exit).
 bool ApplyExit(const ExitCheck& check, ContainerRecord& record);
 
-// What StopContainer records for an UNKNOWN container once none of its processes is left:
-// EXITED with exit code 255 and reason Unknown, as containerd records a container whose
-// shim is gone (nobody saw how it ended). `killed`: StopContainer killed what still ran.
-void RecordUnknownExit(ContainerRecord& record, bool killed);
+// An exit nobody saw (its conmon gone, or the node restarted): EXITED with exit code 255,
+// reason Unknown and `message`, finished now, as containerd records a container whose shim
+// is gone.
+void RecordUnknownExit(ContainerRecord& record, const std::string& message);
 
 }  // namespace cria::runtime::containers

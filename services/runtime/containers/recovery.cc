@@ -16,6 +16,7 @@
 #include "libs/log/log.h"
 #include "rapidjson/document.h"
 #include "services/runtime/containers/container_manager.h"
+#include "services/runtime/containers/exit_check.h"
 #include "services/runtime/oci/conmon.h"
 
 namespace cria::runtime::containers {
@@ -56,6 +57,20 @@ void ContainerManager::RecoverInterruptedStart(ContainerRecord& record) {
   }
   if (Status s = records_.Write(record.id, ToJson(record)); !s.ok()) {
     log::Warn("cannot record a recovered start", {{"container", record.id}, {"error", s}});
+  }
+}
+
+void ContainerManager::RecoverReboot(ContainerRecord& record) {
+  if (!MayHaveExited(record) || record.boot_id.empty() || options_.host.boot_id.empty() ||
+      record.boot_id == options_.host.boot_id) {
+    return;
+  }
+  RecordUnknownExit(record,
+                    "the node restarted while it ran (it started in boot " + record.boot_id + ")");
+  log::Info("container of an earlier boot recorded as exited", {{"container", record.id}});
+  if (Status s = records_.Write(record.id, ToJson(record)); !s.ok()) {
+    log::Warn("cannot record the exit of a container of an earlier boot",
+              {{"container", record.id}, {"error", s}});
   }
 }
 

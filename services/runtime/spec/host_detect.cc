@@ -129,6 +129,11 @@ Result<HostFacts> DetectHostFacts() {
   }
   char name[256] = {};
   if (::gethostname(name, sizeof(name) - 1) == 0) facts.node_hostname = name;
+  if (Result<std::string> boot = records::ReadSmallFile("/proc/sys/kernel/random/boot_id", 64);
+      boot.ok()) {
+    facts.boot_id = *boot;
+    while (!facts.boot_id.empty() && facts.boot_id.back() == '\n') facts.boot_id.pop_back();
+  }
   return facts;
 }
 

@@ -24,7 +24,7 @@ Result<std::pair<int, int>> ParseKernelRelease(std::string_view release);
 // The facts of this host: capabilities and oom_score_adj of this process, AppArmor
 // (/sys/module/apparmor/parameters/enabled), SELinux (/sys/fs/selinux/enforce), seccomp
 // (prctl), cgroup v2 (/sys/fs/cgroup's filesystem type), swap and hugetlb controllers,
-// the kernel version and hostname. recursive_read_only_supported and
+// the kernel version, hostname and boot id. recursive_read_only_supported and
 // apparmor_default_profile stay at their defaults: they depend on the OCI runtime and the
 // configuration, which the caller knows.
 Result<HostFacts> DetectHostFacts();

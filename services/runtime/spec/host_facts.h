@@ -47,6 +47,9 @@ struct HostFacts {
 
   // The node's hostname: the HOSTNAME variable when the pod config has none.
   std::string node_hostname;
+  // /proc/sys/kernel/random/boot_id, new at every boot: a container recorded RUNNING in
+  // another boot is gone, whatever process its old pids name now.
+  std::string boot_id;
   // Kernel version, for the "minKernel" conditions of Docker-format seccomp profiles;
   // 0.0 counts as new enough for every condition.
   int kernel_major = 0;

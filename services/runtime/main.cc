@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
 
   // The OCI runtimes of the handlers, and what the host allows containers.
   std::map<std::string, std::string> runtimes;
+  std::map<std::string, std::string> missing_handlers;
   for (const std::string& handler : cfg.runtime.runtime_handlers) {
     size_t eq = handler.find('=');
     std::string name = handler.substr(0, eq);
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
       runtimes[name] = *found;
     } else {
       cria::log::Warn("runtime handler not usable", {{"handler", name}, {"error", found.status()}});
+      missing_handlers[name] = cria::MessageOf(found.status());
     }
   }
   if (auto found = cria::runtime::oci::FindRuntimeBinary(cfg.runtime.default_runtime); found.ok()) {
@@ -105,8 +107,10 @@ int main(int argc, char** argv) {
   options.ns_dir = cfg.common.run_dir + "/ns";
   options.pinns = FindHelper(cfg.runtime.pinns_path);
   for (const std::string& handler : cfg.runtime.runtime_handlers) {
-    options.handlers.push_back(handler.substr(0, handler.find('=')));
+    const std::string name = handler.substr(0, handler.find('='));
+    if (runtimes.count(name) != 0) options.handlers.push_back(name);  // in the config's order
   }
+  options.missing_handlers = missing_handlers;
   pods::PodManager pod_manager(options, network, &infra);
   if (cria::Status s = pod_manager.Init(); !s.ok()) {
     cria::log::Error("cannot prepare the pod store", {{"error", s}});

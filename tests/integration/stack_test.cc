@@ -219,6 +219,42 @@ TEST_CASE("RuntimeReady names a missing OCI runtime, conmon or cria-pinns") {
   }
 }
 
+// A configured runtime handler whose OCI runtime is not on this node: not listed in Status
+// (the kubelet reports the node's handlers from it), and a pod asking for it is refused
+// as this node's shortcoming (FailedPrecondition naming the binary), not the request's.
+TEST_CASE("a runtime handler whose OCI runtime is missing is not offered") {
+  Stack stack;
+  const std::string ghost = stack.root() + "/no-such-runtime";
+  stack.WriteConfig("runtime:\n  runtime_handlers: [\"runc\", \"ghost=" + ghost + "\"]\n");
+  stack.StartAll();
+  CommandResult info = Criactl(stack, {"info"});
+  INFO(info.output << info.error);
+  REQUIRE(info.exit_code == 0);
+  rapidjson::Document doc;
+  doc.Parse(info.output.c_str());
+  std::vector<std::string> handlers;
+  for (const auto& h : doc["runtimeHandlers"].GetArray()) handlers.push_back(h["name"].GetString());
+  CHECK(handlers == std::vector<std::string>{"", "runc"});
+
+  auto runtime = cri::RuntimeService::NewStub(CriChannel(stack));
+  cri::RunPodSandboxRequest run;
+  run.mutable_config()->mutable_metadata()->set_name("p");
+  run.mutable_config()->mutable_metadata()->set_namespace_("default");
+  run.mutable_config()->mutable_metadata()->set_uid("p-uid");
+  cri::RunPodSandboxResponse ran;
+  for (const auto& [handler, code] : std::vector<std::pair<std::string, grpc::StatusCode>>{
+           {"ghost", grpc::StatusCode::FAILED_PRECONDITION},
+           {"nothing", grpc::StatusCode::INVALID_ARGUMENT}}) {
+    INFO(handler);
+    run.set_runtime_handler(handler);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Status s = runtime->RunPodSandbox(&ctx, run, &ran);
+    CHECK(s.error_code() == code);
+    CHECK(s.error_message().find(handler == "ghost" ? ghost : handler) != std::string::npos);
+  }
+}
+
 TEST_CASE("cria-runtime killed with SIGKILL: its condition turns false, and back after restart") {
   Stack stack;
   stack.StartAll();

@@ -33,7 +33,9 @@ struct PodManagerOptions {
   std::string run_dir;                // <run_dir>/runtime
   std::string ns_dir;                 // <run_dir>/ns: pinned namespaces
   std::string pinns;                  // the cria-pinns binary
-  std::vector<std::string> handlers;  // known runtime handler names ("" is the default)
+  std::vector<std::string> handlers;  // usable runtime handler names (not "", the default)
+  // Configured handlers whose OCI runtime was not found at start: name → why.
+  std::map<std::string, std::string> missing_handlers;
   cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;  // for cgroup_parent's syntax
   std::string node_hostname;  // as detected at start (spec::HostFacts), for pods with none
 };
@@ -81,6 +83,8 @@ class PodManager {
   // before any container's lock, as a stop or removal holds it while it stops and removes
   // the pod's containers.
   std::shared_ptr<std::mutex> LockFor(const std::string& id) { return locks_.For(id); }
+  // The runtime handlers RunPodSandbox takes, besides "" (the default).
+  const std::vector<std::string>& Handlers() const { return options_.handlers; }
   // Every pod, as shared, immutable snapshots: a list copies pointers, not records.
   std::vector<std::shared_ptr<const PodRecord>> List() const;
 

@@ -118,6 +118,13 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
                                     const std::string& runtime_handler,
                                     std::chrono::system_clock::time_point caller_deadline) {
   CRIA_RETURN_IF_ERROR(CheckConfig(config, options_.cgroup_driver), "");
+  if (auto missing = options_.missing_handlers.find(runtime_handler);
+      missing != options_.missing_handlers.end()) {
+    // Configured, so not the request's mistake: this node cannot run it.
+    return Status(StatusCode::kFailedPrecondition, "RunPodSandbox: runtime handler \"" +
+                                                       runtime_handler +
+                                                       "\" is not usable: " + missing->second);
+  }
   if (!runtime_handler.empty() && std::find(options_.handlers.begin(), options_.handlers.end(),
                                             runtime_handler) == options_.handlers.end()) {
     std::string known;

@@ -82,12 +82,13 @@ grpc::ServerUnaryReactor* RuntimeService::Status(grpc::CallbackServerContext* co
         break;
       }
     }
-    // The handlers RunPodSandbox takes ("" is the default one). None has recursive
+    // The handlers RunPodSandbox takes ("" is the default one; a configured handler whose
+    // OCI runtime is missing is not listed). None has recursive
     // read-only mounts (runc 1.1 has no "rro") or user namespaces: cria makes neither, and
     // the kubelet refuses pods asking for them rather than run them without.
     response->add_runtime_handlers()->set_name("");
-    for (const std::string& handler : config_.runtime.runtime_handlers) {
-      response->add_runtime_handlers()->set_name(handler.substr(0, handler.find('=')));
+    for (const std::string& handler : pods_.Handlers()) {
+      response->add_runtime_handlers()->set_name(handler);
     }
     for (auto& handler : *response->mutable_runtime_handlers()) handler.mutable_features();
     // SupplementalGroupsPolicy (Merge and Strict) and ContainerStatus.user.

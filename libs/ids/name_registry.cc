@@ -58,6 +58,12 @@ bool NameRegistry::HoldsAny(const std::string& id) const {
   return false;
 }
 
+bool AnswerMayBeLate(std::chrono::system_clock::time_point caller_deadline) {
+  using Clock = std::chrono::system_clock;
+  if (caller_deadline == Clock::time_point::max()) return false;
+  return Clock::now() > caller_deadline - std::chrono::seconds(1);
+}
+
 std::shared_ptr<std::mutex> KeyedMutex::For(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& m = locks_[key];

@@ -6,6 +6,7 @@
 // one at a time. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,12 @@ class NameRegistry {
   std::map<std::string, std::string> ids_;  // name → id
   std::set<std::string> late_;              // ids marked late, each holding a name
 };
+
+// Whether the caller of a call that finishes now may not get its answer, so that what the
+// call made should be kept for its retry (NameRegistry::MarkLate): `caller_deadline` has
+// passed or is less than a second away, as the answer still has hops to go (the gateway,
+// on a loaded node) and a caller that gave up asks again. Never without a deadline.
+bool AnswerMayBeLate(std::chrono::system_clock::time_point caller_deadline);
 
 // One mutex per key, made on first use; Forget drops it once the object is gone (a holder
 // still using it keeps its own reference).

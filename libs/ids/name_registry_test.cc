@@ -43,6 +43,14 @@ TEST_CASE("a holder made after its caller gave up goes to one retry of its name"
   CHECK_FALSE(names.TakeLate("n1").has_value());  // the mark went with the release
 }
 
+TEST_CASE("an answer may be late from a second before the caller's deadline") {
+  using Clock = std::chrono::system_clock;
+  CHECK_FALSE(AnswerMayBeLate(Clock::time_point::max()));
+  CHECK_FALSE(AnswerMayBeLate(Clock::now() + std::chrono::seconds(5)));
+  CHECK(AnswerMayBeLate(Clock::now() + std::chrono::milliseconds(500)));
+  CHECK(AnswerMayBeLate(Clock::now() - std::chrono::seconds(1)));
+}
+
 TEST_CASE("one mutex per key, the same until forgotten") {
   KeyedMutex locks;
   auto a = locks.For("a");

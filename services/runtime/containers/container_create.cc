@@ -107,7 +107,7 @@ Result<std::string> ContainerManager::Create(
       log::Info("a retried CreateContainer gets the container made after its first call gave up",
                 {{"container", *late}, {"name", name}});
       // This caller may have given up too (it waited for the pod's lock).
-      if (std::chrono::system_clock::now() > caller_deadline) names_.MarkLate(*late);
+      if (ids::AnswerMayBeLate(caller_deadline)) names_.MarkLate(*late);
       return *late;
     }
   }
@@ -212,10 +212,10 @@ Result<std::string> ContainerManager::Create(
   CRIA_RETURN_IF_ERROR(Persist(record), what);
   undo.Commit();
   log::Info("container created", {{"container", record.id}, {"name", name}});
-  if (std::chrono::system_clock::now() > caller_deadline) {
-    // Nobody will get this answer; the kubelet asks again for the same name.
+  if (ids::AnswerMayBeLate(caller_deadline)) {
+    // The caller may not get this answer; the kubelet asks again for the same name.
     names_.MarkLate(record.id);
-    log::Info("container created after its caller's deadline, kept for the retry",
+    log::Info("container created at or after its caller's deadline, kept for the retry",
               {{"container", record.id}});
   }
   return record.id;

@@ -142,7 +142,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   if (std::optional<std::string> late = TakeLateRun(name, caller_deadline)) {
     log::Info("a retried RunPodSandbox gets the pod made after its first call gave up",
               {{"pod", *late}, {"name", name}});
-    if (std::chrono::system_clock::now() > caller_deadline) names_.MarkLate(*late);
+    if (ids::AnswerMayBeLate(caller_deadline)) names_.MarkLate(*late);
     return *late;
   }
   UndoStack undo;
@@ -218,12 +218,13 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     undo.Push("remove the infra process", [this, &record] { return infra_->Remove(record); });
   }
   record.state = PodState::kReady;
-  // Nobody will get this answer: the pod is kept for the caller's retry of the same name.
+  // The caller may not get this answer: the pod is kept for its retry of the same name.
   // Marked before the record is there, which is when a waiting retry looks (a failure of
   // the record releases the name, and the mark with it).
-  if (std::chrono::system_clock::now() > caller_deadline) {
+  if (ids::AnswerMayBeLate(caller_deadline)) {
     names_.MarkLate(record.id);
-    log::Info("pod ready after its caller's deadline, kept for the retry", {{"pod", record.id}});
+    log::Info("pod ready at or after its caller's deadline, kept for the retry",
+              {{"pod", record.id}});
   }
   CRIA_RETURN_IF_ERROR(Persist(record), what);
   undo.Commit();

@@ -43,10 +43,12 @@ void NameRegistry::MarkLate(const std::string& id) {
   }
 }
 
-std::optional<std::string> NameRegistry::TakeLate(const std::string& name) {
+std::optional<std::string> NameRegistry::TakeLate(
+    const std::string& name, std::chrono::system_clock::time_point caller_deadline) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = ids_.find(name);
-  if (it == ids_.end() || late_.erase(it->second) == 0) return std::nullopt;
+  if (it == ids_.end() || late_.count(it->second) == 0) return std::nullopt;
+  if (!AnswerMayBeLate(caller_deadline)) late_.erase(it->second);
   return it->second;
 }
 

@@ -37,9 +37,12 @@ class NameRegistry {
   // `id` was made after its caller's deadline had passed: nobody got its id, and the
   // caller will ask for the same name again.
   void MarkLate(const std::string& id);
-  // The holder of `name` if it was marked late, unmarked (one retry gets it); nullopt
-  // otherwise.
-  std::optional<std::string> TakeLate(const std::string& name);
+  // The holder of `name` if it was marked late, for the retry calling; nullopt otherwise.
+  // It is unmarked (one retry gets it) unless this retry's answer may be late as well
+  // (AnswerMayBeLate of `caller_deadline`): then the next retry gets it too.
+  std::optional<std::string> TakeLate(const std::string& name,
+                                      std::chrono::system_clock::time_point caller_deadline =
+                                          std::chrono::system_clock::time_point::max());
 
  private:
   const std::string kind_;

@@ -1,8 +1,10 @@
 #include "libs/process/process.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <boost/asio/io_context.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -42,5 +44,7 @@ Result<Outcome> Run(const Command& cmd) {
 Result<std::string> FindExecutable(const std::string& name) {
   return internal::FindExecutable(name, std::getenv("PATH"));
 }
+
+bool ProcessGone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
 
 }  // namespace cria::process

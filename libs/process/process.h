@@ -8,6 +8,8 @@
 // (an ignored SIGCHLD makes the kernel reap children before we can read their status).
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -73,5 +75,9 @@ inline constexpr std::chrono::milliseconds kOutputGracePeriod{1000};
 // first executable regular file found in this process's PATH. NotFound names what was
 // searched; PermissionDenied when only non-executable files were found.
 [[nodiscard]] Result<std::string> FindExecutable(const std::string& name);
+
+// Whether no process has pid `pid` any more (kill(pid, 0) fails with ESRCH); a live one this
+// process may not signal counts as there. False for pid <= 0.
+bool ProcessGone(pid_t pid);
 
 }  // namespace cria::process

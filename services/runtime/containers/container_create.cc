@@ -101,13 +101,11 @@ Result<std::string> ContainerManager::Create(
   CRIA_RETURN_IF_ERROR(RuntimeFor(record.handler).status(), "CreateContainer");
   const std::string name = record.ReservedName(pod.config.metadata());
   const std::string what = "CreateContainer " + name;
-  if (std::optional<std::string> late = names_.TakeLate(name)) {
+  if (std::optional<std::string> late = names_.TakeLate(name, caller_deadline)) {
     if (Result<ContainerRecord> held = Get(*late);
         held.ok() && held->state == ContainerState::kCreated) {
       log::Info("a retried CreateContainer gets the container made after its first call gave up",
                 {{"container", *late}, {"name", name}});
-      // This caller may have given up too (it waited for the pod's lock).
-      if (ids::AnswerMayBeLate(caller_deadline)) names_.MarkLate(*late);
       return *late;
     }
   }

@@ -1,14 +1,13 @@
 #include "services/runtime/containers/exit_check.h"
 
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <fstream>
 
 #include "libs/clock/unix_time.h"
+#include "libs/process/process.h"
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/spec/cgroup_path.h"
 
@@ -40,15 +39,11 @@ bool OomKilled(const std::string& cgroups_path) {
   return false;
 }
 
-bool Gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
-
 // Whether the container's cgroup (v1 pids or memory controller, or v2) lists a process;
 // without a cgroup to read, whether its first process is alive.
 bool ProcessesLeft(const ContainerRecord& r) {
-  Result<std::string> dir = r.cgroups_path.empty()
-                                ? Result<std::string>(Status(StatusCode::kNotFound, "no cgroup"))
-                                : spec::CgroupDirOf(r.cgroups_path);
-  if (dir.ok()) {
+  if (Result<std::string> dir = spec::CgroupDirOf(r.cgroups_path);
+      !r.cgroups_path.empty() && dir.ok()) {
     for (const std::string& root :
          {"/sys/fs/cgroup/pids", "/sys/fs/cgroup/memory", "/sys/fs/cgroup"}) {
       std::ifstream procs(root + *dir + "/cgroup.procs");
@@ -57,7 +52,7 @@ bool ProcessesLeft(const ContainerRecord& r) {
       return static_cast<bool>(procs >> pid);
     }
   }
-  return r.pid > 0 && !Gone(r.pid);
+  return r.pid > 0 && !process::ProcessGone(r.pid);
 }
 
 }  // namespace
@@ -78,7 +73,7 @@ ExitCheck CheckExit(const std::string& exit_dir, const ContainerRecord& r) {
     // there; conmon's pid, not the container's, tells.
     const pid_t conmon =
         r.conmon_pid > 0 ? r.conmon_pid : oci::ReadPidFile(r.bundle + "/conmon.pid");
-    if (!Gone(conmon > 0 ? conmon : r.pid)) return check;
+    if (!process::ProcessGone(conmon > 0 ? conmon : r.pid)) return check;
     code = oci::ReadExitCode(exit_dir, r.id);
     if (!code.ok()) {
       check.outcome =

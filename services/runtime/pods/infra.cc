@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "libs/log/log.h"
+#include "libs/process/process.h"
 #include "libs/records/atomic_file.h"
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/oci/runtime_cli.h"
@@ -124,7 +124,7 @@ Status InfraRunner::Stop(PodRecord& pod) {
 bool InfraRunner::Exited(const PodRecord& pod) const {
   if (pod.pid_ns.empty() || pod.infra_pid <= 0) return false;  // none, or stopped
   if (::access((exits_.dir() + "/" + InfraId(pod)).c_str(), F_OK) == 0) return true;
-  return ::kill(pod.infra_pid, 0) != 0 && errno == ESRCH;  // conmon died with it
+  return process::ProcessGone(pod.infra_pid);  // conmon died with it
 }
 
 Status InfraRunner::Update(const PodRecord& pod,

@@ -126,14 +126,20 @@ Status PodManager::Persist(const PodRecord& record) {
 // kubelet then stops it and makes a new one (as with CRI-O and containerd, whose sandbox
 // is not ready once its pause container exits). Read each time (the exit file stays until
 // the pod is stopped), so a restart of cria-runtime sees it as well.
+PodState PodManager::StateOf(const PodRecord& record) const {
+  if (record.state == PodState::kReady && infra_ != nullptr && infra_->Exited(record)) {
+    return PodState::kNotReady;
+  }
+  return record.state;
+}
+
 std::shared_ptr<const PodRecord> PodManager::WithInfraState(
     std::shared_ptr<const PodRecord> record) const {
-  if (record->state != PodState::kReady || infra_ == nullptr || !infra_->Exited(*record)) {
-    return record;
-  }
-  auto not_ready = std::make_shared<PodRecord>(*record);
-  not_ready->state = PodState::kNotReady;
-  return not_ready;
+  const PodState state = StateOf(*record);
+  if (state == record->state) return record;
+  auto changed = std::make_shared<PodRecord>(*record);
+  changed->state = state;
+  return changed;
 }
 
 std::shared_ptr<const PodRecord> PodManager::Find(const std::string& id) const {
@@ -145,13 +151,15 @@ std::shared_ptr<const PodRecord> PodManager::Find(const std::string& id) const {
 Result<PodRecord> PodManager::Get(const std::string& id) const {
   std::shared_ptr<const PodRecord> record = Find(id);
   if (record == nullptr) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
-  return *WithInfraState(std::move(record));
+  PodRecord copy = *record;
+  copy.state = StateOf(copy);
+  return copy;
 }
 
 Result<PodState> PodManager::StateOf(const std::string& id) const {
   std::shared_ptr<const PodRecord> record = Find(id);
   if (record == nullptr) return Status(StatusCode::kNotFound, "pod sandbox " + id + " not found");
-  return WithInfraState(std::move(record))->state;
+  return StateOf(*record);
 }
 
 std::vector<std::shared_ptr<const PodRecord>> PodManager::List() const {

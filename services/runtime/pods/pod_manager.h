@@ -101,6 +101,9 @@ class PodManager {
                                          std::chrono::system_clock::time_point caller_deadline);
   // The snapshot of pod `id` in the map, nullptr when there is none.
   std::shared_ptr<const PodRecord> Find(const std::string& id) const;
+  // The state to report of `record`: NOTREADY when it is READY and its infra process has
+  // ended (pod_manager.cc says why).
+  PodState StateOf(const PodRecord& record) const;
   // `record`, or a NOTREADY copy of it when it is READY and its infra process has ended.
   std::shared_ptr<const PodRecord> WithInfraState(std::shared_ptr<const PodRecord> record) const;
 

@@ -142,7 +142,6 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   if (std::optional<std::string> late = TakeLateRun(name, caller_deadline)) {
     log::Info("a retried RunPodSandbox gets the pod made after its first call gave up",
               {{"pod", *late}, {"name", name}});
-    if (ids::AnswerMayBeLate(caller_deadline)) names_.MarkLate(*late);
     return *late;
   }
   UndoStack undo;
@@ -244,7 +243,7 @@ std::optional<std::string> PodManager::TakeLateRun(
     if (!holder) return std::nullopt;  // free: the first call failed, or there was none
     if (Result<PodState> state = StateOf(*holder); state.ok()) {
       // Done. Late, and still READY: the retry's; otherwise the name is simply taken.
-      std::optional<std::string> late = names_.TakeLate(name);
+      std::optional<std::string> late = names_.TakeLate(name, caller_deadline);
       if (late == holder && *state == PodState::kReady) return late;
       return std::nullopt;
     }

@@ -107,7 +107,17 @@ TEST_CASE("the kubelet's path: a container that writes and exits 3") {
   REQUIRE(s.ok());
   cri::ContainerStatus created = c.Status(id);
   CHECK(created.state() == cri::CONTAINER_CREATED);
-  CHECK(created.image_ref() == c.image_ref());
+  // Created by image ID, as the kubelet does: the status names the image by its tag and
+  // its digested reference (the pod's `image` and `imageID`), as containerd and CRI-O do;
+  // image_id and ListContainers keep the ID (the kubelet's image GC matches on it).
+  CHECK(created.image().image() == c.image_tag());
+  CHECK(created.image_ref() == c.image_digested());
+  CHECK(created.image_id() == c.image_ref());
+  const std::vector<cri::Container> listed = c.List();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].image().image() == c.image_ref());
+  CHECK(listed[0].image_ref() == c.image_ref());
+  CHECK(listed[0].image_id() == c.image_ref());
   s = c.Start(id);
   INFO(s.error_message() << c.stack().Log("runtime"));
   REQUIRE(s.ok());
@@ -384,6 +394,7 @@ TEST_CASE("recovery after kill -9: every state, half-done work, every operation 
                                                              {late, cri::CONTAINER_EXITED},
                                                              {half, cri::CONTAINER_CREATED}});
   CHECK(c.Status(exited).exit_code() == 5);
+  CHECK(c.Status(exited).image_ref() == c.image_digested());  // kept in the record
   cri::ContainerStatus st = c.WaitExited(late);
   CHECK(st.exit_code() == 7);
   CHECK(st.reason() == "Error");
@@ -455,7 +466,7 @@ TEST_CASE("stop signal: the container's, else the image's StopSignal, else SIGTE
       config.set_stop_signal(k.stop_signal);
     });
     cri::ContainerStatus st = c.Status(id);
-    CHECK(st.image_ref() == k.image);
+    CHECK(st.image_id() == k.image);
     CHECK(st.stop_signal() == k.stop_signal);
     const std::string pid = Pid(c, id);
     REQUIRE(Eventually([&] {

@@ -116,7 +116,8 @@ CriCluster::CriCluster(CriClusterOptions options)
       "  default_runtime: \"" + TestOciRuntime() + "\"\n" + options_.runtime_yaml);
   stack_.StartAll();
   Connect();
-  image_ref_ = PushImage("busybox", {});
+  image_ref_ = PushImage("busybox", {}, &image_digested_);
+  image_tag_ = registry_.address() + "/cria/busybox:1";
 }
 
 it::ImageSpec CriCluster::TestImageSpec() const {
@@ -135,11 +136,15 @@ it::ImageSpec CriCluster::TestImageSpec() const {
   return spec;
 }
 
-std::string CriCluster::PushImage(const std::string& repo, const ImageEdit& edit) {
+std::string CriCluster::PushImage(const std::string& repo, const ImageEdit& edit,
+                                  std::string* digested) {
   it::ImageSpec spec = TestImageSpec();
   if (edit) edit(spec);
   auto built = it::Build(spec);
   REQUIRE(built.ok());
+  if (digested != nullptr) {
+    *digested = registry_.address() + "/cria/" + repo + "@" + built->manifest_digest;
+  }
   REQUIRE(it::Push(registry_, "cria/" + repo, "1", *built).ok());
   cri::PullImageRequest pull;
   pull.mutable_image()->set_image(registry_.address() + "/cria/" + repo + ":1");

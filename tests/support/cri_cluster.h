@@ -56,7 +56,12 @@ class CriCluster {
   Stack& stack() { return stack_; }
   image::registry::testing::TestRegistry& registry() { return registry_; }
   ::runtime::v1::RuntimeService::Stub& runtime() { return *runtime_; }
+  // The test image: its ID (PullImage's image_ref, which the kubelet creates containers
+  // by), its tag (<registry>/cria/busybox:1) and its digested reference
+  // (<registry>/cria/busybox@<manifest digest>, from the image as built).
   const std::string& image_ref() const { return image_ref_; }
+  const std::string& image_tag() const { return image_tag_; }
+  const std::string& image_digested() const { return image_digested_; }
   // The cgroup parent of every pod ("/cria-test-<pid>") and its logs' root directory.
   const std::string& cgroup_parent() const { return cgroup_parent_; }
   std::string LogDir(const std::string& pod_name) const;
@@ -66,8 +71,10 @@ class CriCluster {
   void Connect();
 
   // Another image: the test image's spec with `edit` applied (a StopSignal, say), pushed
-  // as cria/<repo>:1 and pulled (REQUIREd). Returns its image ref.
-  std::string PushImage(const std::string& repo, const ImageEdit& edit);
+  // as cria/<repo>:1 and pulled (REQUIREd). Returns its image ref; `digested`, when given,
+  // gets <registry>/cria/<repo>@<manifest digest>.
+  std::string PushImage(const std::string& repo, const ImageEdit& edit,
+                        std::string* digested = nullptr);
 
   // RunPodSandbox of pod `name` (namespace default, uid <name>-uid) with its log directory,
   // the cluster's cgroup parent and a PID namespace per container; `edit` may change the
@@ -126,7 +133,7 @@ class CriCluster {
   Stack stack_;
   std::unique_ptr<::runtime::v1::RuntimeService::Stub> runtime_;
   std::unique_ptr<::runtime::v1::ImageService::Stub> images_;
-  std::string image_ref_;
+  std::string image_ref_, image_tag_, image_digested_;
   std::string cgroup_parent_;
   std::map<std::string, ::runtime::v1::PodSandboxConfig> pods_;  // id → config
 };

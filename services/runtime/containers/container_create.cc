@@ -13,6 +13,7 @@
 #include "libs/records/small_file.h"
 #include "libs/undo/undo_stack.h"
 #include "services/runtime/containers/container_manager.h"
+#include "services/runtime/containers/image_names.h"
 #include "services/runtime/containers/selinux_relabel.h"
 #include "services/runtime/containers/signals.h"
 #include "services/runtime/pods/pod_files.h"
@@ -119,6 +120,10 @@ Result<std::string> ContainerManager::Create(
   CRIA_ASSIGN_OR_RETURN(image::v1::ResolveResponse image, images_.Resolve(config.image().image()),
                         what);
   record.image_id = image.id();
+  ImageNames names = ChooseImageNames(config.image().image(), config.image().user_specified_image(),
+                                      image.repo_tags(), image.repo_digests());
+  record.image_name = std::move(names.name);
+  record.image_digest = std::move(names.digest);
   record.stop_signal = image.config().stop_signal();
   // Mounted writable even for a readonly_rootfs container: the OCI runtime creates the
   // mount points the image lacks (/proc, /sys, volume targets) and only then makes the

@@ -71,6 +71,8 @@ rapidjson::Document ToJson(const ContainerRecord& r) {
       .String("stop_signal", r.stop_signal)
       .String("user", user)
       .String("boot_id", r.boot_id)
+      .String("image_name", r.image_name)
+      .String("image_digest", r.image_digest)
       .Take();
 }
 
@@ -106,6 +108,8 @@ Result<ContainerRecord> ContainerFromJson(const rapidjson::Value& json) {
   std::string user;
   CRIA_RETURN_IF_ERROR(in.OptionalString("user", &user), "");
   CRIA_RETURN_IF_ERROR(in.OptionalString("boot_id", &r.boot_id), "");
+  CRIA_RETURN_IF_ERROR(in.OptionalString("image_name", &r.image_name), "");
+  CRIA_RETURN_IF_ERROR(in.OptionalString("image_digest", &r.image_digest), "");
   if (!user.empty() && !google::protobuf::util::JsonStringToMessage(user, &r.user).ok()) {
     return in.Bad("user");
   }

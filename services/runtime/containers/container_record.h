@@ -20,7 +20,10 @@ struct ContainerRecord {
   std::string pod_id;
   ::runtime::v1::ContainerConfig config;
   std::string image_id;  // what cria-image resolved the image to
-  std::string handler;   // runtime handler name (resolved; never empty)
+  // What ContainerStatus shows as image and image_ref (image_names.h): a repo tag and a repo
+  // digest of the image when it was created; empty in older records and when it had none.
+  std::string image_name, image_digest;
+  std::string handler;  // runtime handler name (resolved; never empty)
   ContainerState state = ContainerState::kCreated;
   int64_t created_unix_nano = 0, started_unix_nano = 0, finished_unix_nano = 0;
   int exit_code = 0;

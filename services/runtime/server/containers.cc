@@ -37,8 +37,11 @@ void FillStatus(const ContainerRecord& r, cri::ContainerStatus* out) {
   out->set_started_at(r.started_unix_nano);
   out->set_finished_at(r.finished_unix_nano);
   out->set_exit_code(r.exit_code);
+  // As containerd: a tag of the image rather than the image ID the kubelet created it by,
+  // and a digested reference (the pod's imageID) where the image has one.
   *out->mutable_image() = r.config.image();
-  out->set_image_ref(r.image_id);
+  if (!r.image_name.empty()) out->mutable_image()->set_image(r.image_name);
+  out->set_image_ref(r.image_digest.empty() ? r.image_id : r.image_digest);
   out->set_image_id(r.image_id);
   out->set_reason(r.reason);
   out->set_message(r.message);

@@ -1,0 +1,51 @@
+#include "services/runtime/containers/image_names.h"
+
+#include <algorithm>
+
+namespace cria::runtime::containers {
+namespace {
+
+// "registry:5000/app:1" -> "registry:5000/app"; "app@sha256:..." -> "app".
+std::string Repository(const std::string& reference) {
+  const std::string::size_type at = reference.find('@');
+  if (at != std::string::npos) return reference.substr(0, at);
+  const std::string::size_type slash = reference.rfind('/');
+  const std::string::size_type colon = reference.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    return reference.substr(0, colon);
+  }
+  return reference;
+}
+
+bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list,
+              const std::string& value) {
+  return !value.empty() && std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+ImageNames ChooseImageNames(const std::string& requested, const std::string& user_specified,
+                            const google::protobuf::RepeatedPtrField<std::string>& repo_tags,
+                            const google::protobuf::RepeatedPtrField<std::string>& repo_digests) {
+  ImageNames out;
+  if (Contains(repo_tags, requested)) {
+    out.name = requested;
+  } else if (Contains(repo_tags, user_specified)) {
+    out.name = user_specified;
+  } else if (!repo_tags.empty()) {
+    out.name = repo_tags[0];
+  } else {
+    out.name = requested;
+  }
+  const std::string repository = Repository(out.name);
+  for (const std::string& digest : repo_digests) {
+    if (Repository(digest) == repository) {
+      out.digest = digest;
+      return out;
+    }
+  }
+  if (!repo_digests.empty()) out.digest = repo_digests[0];
+  return out;
+}
+
+}  // namespace cria::runtime::containers

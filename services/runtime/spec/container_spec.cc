@@ -117,6 +117,7 @@ Result<GeneratedSpec> GenerateContainerSpec(const cri::ContainerConfig& config,
   out.propagation_checks = std::move(mounts.propagation_checks);
 
   // devices, hidden paths, sysctls
+  CRIA_RETURN_IF_ERROR(RefuseCdiDevices(config), "devices");
   CRIA_ASSIGN_OR_RETURN(
       DevicePlan devices,
       BuildDevices(config.devices(), privileged, host.privileged_without_host_devices, lookup),

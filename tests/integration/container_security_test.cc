@@ -675,6 +675,32 @@ TEST_CASE("UpdateContainerResources changes the limits of a running container") 
   REQUIRE(c.Stop(id, 0).ok());
   CHECK(c.Update(id, more).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(c.Update("no-such-container", more).error_code() == grpc::StatusCode::NOT_FOUND);
+
+  // A container not started yet (the OCI runtime creates it at StartContainer): the update
+  // is what it starts with, merged as for a running one; its device rules stay.
+  std::string created;
+  REQUIRE(c.Create(pod, "created", {"sleep", "100000"}, &created, [](cri::ContainerConfig& cfg) {
+             cfg.mutable_linux()->mutable_resources()->set_memory_limit_in_bytes(64 * kMiB);
+             cfg.mutable_linux()->mutable_resources()->set_cpu_shares(300);
+           }).ok());
+  cri::LinuxContainerResources before_start;
+  before_start.set_memory_limit_in_bytes(96 * kMiB);
+  s = c.Update(created, before_start);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(c.Status(created).resources().linux().memory_limit_in_bytes() == 96 * kMiB);
+  CHECK(c.Status(created).resources().linux().cpu_shares() == 300);
+  CHECK(c.Update(created, bad).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  REQUIRE(c.Start(created).ok());
+  const std::string created_memory = c.CgroupDir("memory", created);
+  CHECK(Trim(FileText(created_memory + "/memory.limit_in_bytes")) == std::to_string(96 * kMiB));
+  CHECK(Trim(FileText(c.CgroupDir("cpu", created) + "/cpu.shares")) == "300");
+  CHECK(c.Sh(created, "echo x > /dev/null && echo ok").stdout() == "ok\n");
+  const std::string devices = FileText(c.CgroupDir("devices", created) + "/devices.list");
+  INFO(devices);
+  CHECK(devices.find("a *:* rwm") == std::string::npos);  // not opened up: the rules stayed
+  CHECK(devices.find("c 1:3 rwm") != std::string::npos);
+  REQUIRE(c.Remove(created).ok());
 }
 
 // The kubelet resizes the pod cgroup, then tells the runtime: the pod's config gets the new

@@ -98,6 +98,10 @@ class ContainerManager {
   static bool TargetsPid(const ::runtime::v1::ContainerConfig& config);
   // Stop of an UNKNOWN container, with its lock held.
   Status StopUnmonitored(ContainerRecord record);
+  // UpdateContainerResources of a CREATED container, with its lock held: `merged` (the
+  // resources after the update) into its bundle's config.json and its record.
+  Status UpdateCreated(ContainerRecord record,
+                       const ::runtime::v1::LinuxContainerResources& merged);
   // For PID namespace mode TARGET: the pid of the running target container in the pod.
   Result<int> TargetPid(const std::string& pod_id, const ::runtime::v1::ContainerConfig& config);
   // With mu_ held: reads the exit file of a running container; EXITED once it is there.

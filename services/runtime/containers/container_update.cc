@@ -1,6 +1,8 @@
 // UpdateContainerResources and ReopenContainerLog.
 #include <filesystem>
 
+#include "libs/records/atomic_file.h"
+#include "libs/records/small_file.h"
 #include "services/runtime/containers/container_manager.h"
 #include "services/runtime/oci/conmon.h"
 #include "services/runtime/spec/resources.h"
@@ -25,15 +27,36 @@ Status ContainerManager::Update(const std::string& id,
                         "UpdateContainerResources " + id);
   CRIA_ASSIGN_OR_RETURN(oci::RuntimeCli cli, RuntimeFor(record.handler),
                         "UpdateContainerResources");
-  if (record.state == ContainerState::kCreated) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "UpdateContainerResources: container " + id + " has not started");
-  }
-  CRIA_RETURN_IF_ERROR(cli.Update(id, json), "");
   // What ContainerStatus reports as the container's resources from now on.
-  *record.config.mutable_linux()->mutable_resources() =
+  ::runtime::v1::LinuxContainerResources merged =
       spec::MergeResourceUpdate(record.config.linux().resources(), resources);
+  if (record.state == ContainerState::kCreated) return UpdateCreated(std::move(record), merged);
+  CRIA_RETURN_IF_ERROR(cli.Update(id, json), "");
+  *record.config.mutable_linux()->mutable_resources() = std::move(merged);
   return Annotate(Persist(record), "UpdateContainerResources");
+}
+
+// The OCI runtime creates the container at StartContainer, from the bundle's config.json:
+// the new resources go there (as containerd updates the spec of a container without a
+// task), and the record follows; a record that cannot be written puts the old file back.
+Status ContainerManager::UpdateCreated(ContainerRecord record,
+                                       const ::runtime::v1::LinuxContainerResources& merged) {
+  const std::string what = "UpdateContainerResources " + record.id;
+  const std::string path = record.bundle + "/config.json";
+  CRIA_ASSIGN_OR_RETURN(std::string old_json, records::ReadSmallFile(path, 16 << 20), what);
+  // The update's values were checked above: what fails here is the file cria wrote.
+  Result<std::string> new_json = spec::ReplaceSpecResources(old_json, merged, options_.host);
+  if (!new_json.ok()) {
+    return Status(StatusCode::kInternal, what + ": " + path + ": " + MessageOf(new_json.status()));
+  }
+  CRIA_RETURN_IF_ERROR(
+      records::WriteFileAtomic(path, *new_json, 0600, records::Durability::kUntilReboot), what);
+  *record.config.mutable_linux()->mutable_resources() = merged;
+  Status persisted = Persist(record);
+  if (!persisted.ok()) {
+    (void)records::WriteFileAtomic(path, old_json, 0600, records::Durability::kUntilReboot);
+  }
+  return Annotate(persisted, what);
 }
 
 Status ContainerManager::ReopenLog(const std::string& id) {

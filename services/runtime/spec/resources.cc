@@ -1,5 +1,6 @@
 #include "services/runtime/spec/resources.h"
 
+#include "libs/records/json_object.h"
 #include "services/runtime/spec/spec_json.h"
 
 namespace cria::runtime::spec {
@@ -79,6 +80,38 @@ Result<std::string> UpdateResourcesJson(const ::runtime::v1::LinuxContainerResou
                                         const HostFacts& host) {
   CRIA_ASSIGN_OR_RETURN(Resources r, BuildResources(resources, host), "update resources");
   return ResourcesToJson(r);
+}
+
+Result<std::string> ReplaceSpecResources(std::string_view config_json,
+                                         const ::runtime::v1::LinuxContainerResources& resources,
+                                         const HostFacts& host) {
+  CRIA_ASSIGN_OR_RETURN(Resources built, BuildResources(resources, host), "update resources");
+  CRIA_ASSIGN_OR_RETURN(rapidjson::Document update,
+                        records::ParseJsonObject(ResourcesToJson(built)), "update resources");
+  CRIA_ASSIGN_OR_RETURN(rapidjson::Document spec, records::ParseJsonObject(config_json),
+                        "config.json");
+  auto& alloc = spec.GetAllocator();
+  auto linux = spec.FindMember("linux");
+  if (linux == spec.MemberEnd() || !linux->value.IsObject()) {
+    return Status(StatusCode::kInvalidArgument, "config.json has no linux object");
+  }
+  auto current = linux->value.FindMember("resources");
+  if (current == linux->value.MemberEnd()) {
+    linux->value.AddMember("resources", rapidjson::Value(rapidjson::kObjectType), alloc);
+    current = linux->value.FindMember("resources");
+  }
+  if (!current->value.IsObject()) {
+    return Status(StatusCode::kInvalidArgument, "config.json's linux.resources is not an object");
+  }
+  for (const char* key : {"memory", "cpu", "hugepageLimits", "unified"}) {
+    current->value.EraseMember(key);  // keeps the order of the rest
+    auto made = update.FindMember(key);
+    if (made != update.MemberEnd()) {
+      current->value.AddMember(rapidjson::Value(key, alloc), rapidjson::Value(made->value, alloc),
+                               alloc);
+    }
+  }
+  return records::SerializeJsonObject(spec);
 }
 
 ::runtime::v1::LinuxContainerResources MergeResourceUpdate(

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "cri/runtime/v1/cri_api.h"
 #include "libs/status/status.h"
@@ -35,6 +36,15 @@ Result<Resources> BuildResources(const ::runtime::v1::LinuxContainerResources& r
 // updatable this way and is ignored.
 Result<std::string> UpdateResourcesJson(const ::runtime::v1::LinuxContainerResources& resources,
                                         const HostFacts& host);
+
+// UpdateContainerResources of a container whose OCI runtime create has not run yet (cria
+// runs it at StartContainer, as containerd creates its task): the bundle's config.json text
+// with linux.resources' memory, cpu, hugepageLimits and unified made from `resources` (the
+// whole merged set, as BuildResources makes them at CreateContainer); the device rules and
+// the pids limit stay. InvalidArgument for a config.json that is not an object with one.
+Result<std::string> ReplaceSpecResources(std::string_view config_json,
+                                         const ::runtime::v1::LinuxContainerResources& resources,
+                                         const HostFacts& host);
 
 // A container's resources after an UpdateContainerResources of `update`: each field it sets
 // (non-zero, non-empty) replaces that of `current`, unified keys one by one, and the others

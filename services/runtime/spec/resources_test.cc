@@ -133,6 +133,43 @@ TEST_CASE("the runc update resources JSON") {
         StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("a written config.json gets new resources; device rules and pids stay") {
+  const std::string config =
+      R"({"ociVersion":"1.0.2","process":{"oomScoreAdj":5},"linux":{"resources":{)"
+      R"("devices":[{"allow":false,"access":"rwm"}],"memory":{"limit":1,"swap":1},)"
+      R"("cpu":{"shares":2,"cpus":"0"},"pids":{"limit":64},"unified":{"a":"b"}},)"
+      R"("cgroupsPath":"/p/c"}})";
+  cri::LinuxContainerResources r;
+  r.set_memory_limit_in_bytes(1 << 20);
+  r.set_cpu_quota(50000);
+  Result<std::string> out = ReplaceSpecResources(config, r, testing::BasicHost());
+  REQUIRE(out.ok());
+  CHECK(*out == R"({"ociVersion":"1.0.2","process":{"oomScoreAdj":5},"linux":{"resources":{)"
+                R"("devices":[{"allow":false,"access":"rwm"}],"pids":{"limit":64},)"
+                R"("memory":{"limit":1048576,"swap":1048576},"cpu":{"quota":50000}},)"
+                R"("cgroupsPath":"/p/c"}})"
+                "\n");
+  // None at all: the settings go, the rest stays.
+  out = ReplaceSpecResources(config, {}, testing::BasicHost());
+  REQUIRE(out.ok());
+  CHECK(out->find("memory") == std::string::npos);
+  CHECK(out->find("unified") == std::string::npos);
+  CHECK(out->find(R"("pids":{"limit":64})") != std::string::npos);
+  // A spec without linux.resources gets them.
+  out = ReplaceSpecResources(R"({"linux":{}})", r, testing::BasicHost());
+  REQUIRE(out.ok());
+  CHECK(*out == R"({"linux":{"resources":{"memory":{"limit":1048576,"swap":1048576},)"
+                R"("cpu":{"quota":50000}}}})"
+                "\n");
+  CHECK(ReplaceSpecResources(R"({"process":{}})", r, testing::BasicHost()).status().code() ==
+        StatusCode::kInvalidArgument);
+  CHECK(ReplaceSpecResources("not json", r, testing::BasicHost()).status().code() ==
+        StatusCode::kInvalidArgument);
+  r.set_cpu_period(-5);
+  CHECK(ReplaceSpecResources(config, r, testing::BasicHost()).status().code() ==
+        StatusCode::kInvalidArgument);
+}
+
 cri::NamespaceOption Ns(cri::NamespaceMode network, cri::NamespaceMode ipc,
                         cri::NamespaceMode pid) {
   cri::NamespaceOption ns;

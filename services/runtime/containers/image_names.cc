@@ -22,6 +22,26 @@ bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list,
   return !value.empty() && std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// The tag the user's image name stands for, as the kubelet passes it (the pod spec's text):
+// the tag itself, or a tag it is the end of after a '/' ("nginx:1.25" for
+// "docker.io/library/nginx:1.25"), ":latest" understood when it has no tag. Empty when
+// none matches (a digest reference, another repository).
+std::string TagNamedBy(const std::string& user_specified,
+                       const google::protobuf::RepeatedPtrField<std::string>& repo_tags) {
+  if (user_specified.empty() || user_specified.find('@') != std::string::npos) return "";
+  if (Contains(repo_tags, user_specified)) return user_specified;
+  std::string name = user_specified;
+  if (Repository(name) == name) name += ":latest";
+  const std::string suffix = "/" + name;
+  for (const std::string& tag : repo_tags) {
+    if (tag == name || (tag.size() > suffix.size() &&
+                        tag.compare(tag.size() - suffix.size(), suffix.size(), suffix) == 0)) {
+      return tag;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 ImageNames ChooseImageNames(const std::string& requested, const std::string& user_specified,
@@ -30,8 +50,8 @@ ImageNames ChooseImageNames(const std::string& requested, const std::string& use
   ImageNames out;
   if (Contains(repo_tags, requested)) {
     out.name = requested;
-  } else if (Contains(repo_tags, user_specified)) {
-    out.name = user_specified;
+  } else if (std::string tag = TagNamedBy(user_specified, repo_tags); !tag.empty()) {
+    out.name = std::move(tag);
   } else if (!repo_tags.empty()) {
     out.name = repo_tags[0];
   } else {

@@ -17,8 +17,9 @@ struct ImageNames {
 
 // `requested` is ContainerConfig.image.image, `user_specified` its user_specified_image;
 // the tags and digests are the image's (cria-image's Resolve). The name is the requested
-// one when it is a tag of the image, else the user's when it is, else the first tag. The
-// digest is one in the name's repository when there is one, else the first.
+// one when it is a tag of the image, else the tag the user's name stands for ("nginx" for
+// "docker.io/library/nginx:latest"), else the first tag. The digest is one in the name's
+// repository when there is one, else the first.
 ImageNames ChooseImageNames(const std::string& requested, const std::string& user_specified,
                             const google::protobuf::RepeatedPtrField<std::string>& repo_tags,
                             const google::protobuf::RepeatedPtrField<std::string>& repo_digests);

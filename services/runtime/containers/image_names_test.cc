@@ -24,10 +24,20 @@ TEST_CASE("created by image ID, as the kubelet does: the user's tag and its repo
   ImageNames n = ChooseImageNames(kId, "other.example/app:latest", tags, digests);
   CHECK(n.name == "other.example/app:latest");
   CHECK(n.digest == "other.example/app@sha256:bb");
-  // A user's name that is not one of the tags as written (a short name): the first tag.
+  // A short name, as the pod spec has it: the tag it stands for.
   n = ChooseImageNames(kId, "app:1", tags, digests);
   CHECK(n.name == "reg.local:5000/a/app:1");
   CHECK(n.digest == "reg.local:5000/a/app@sha256:aa");
+  n = ChooseImageNames(kId, "app", tags, digests);  // :latest
+  CHECK(n.name == "other.example/app:latest");
+  CHECK(n.digest == "other.example/app@sha256:bb");
+  // Not a path boundary ("myapp" is not "app"), or not one of its tags: the first tag.
+  n = ChooseImageNames(kId, "myapp:latest", tags, digests);
+  CHECK(n.name == "reg.local:5000/a/app:1");
+  n = ChooseImageNames(kId, "app:2", tags, digests);
+  CHECK(n.name == "reg.local:5000/a/app:1");
+  n = ChooseImageNames(kId, "app@sha256:bb", tags, digests);
+  CHECK(n.name == "reg.local:5000/a/app:1");
   n = ChooseImageNames(kId, "", tags, digests);
   CHECK(n.name == "reg.local:5000/a/app:1");
   CHECK(n.digest == "reg.local:5000/a/app@sha256:aa");

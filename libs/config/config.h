@@ -59,6 +59,7 @@ struct RuntimeSection {
   std::string conmon_path = "conmon";
   std::string pinns_path = "cria-pinns";
   std::string pause_path = "cria-pause";
+  std::vector<std::string> cdi_spec_dirs = {"/etc/cdi", "/var/run/cdi"};
 };
 
 struct Config {

@@ -341,6 +341,13 @@ std::vector<KeyDef> BuildSchema() {
       "infra rootfs; no image is pulled): a name looked up in PATH and beside\n"
       "cria-runtime, or an absolute path.",
       [](Config& c) -> std::string& { return c.runtime.pause_path; }, NonEmpty));
+  keys.push_back(StringListKey(
+      "runtime", "cdi_spec_dirs",
+      "Directories of CDI (Container Device Interface) spec files, lowest priority\n"
+      "first: a device in a later one replaces one of the same name in an earlier one.\n"
+      "Containers ask for CDI devices by name (device plugins, DRA drivers). Empty:\n"
+      "CDI devices are refused.",
+      [](Config& c) -> std::vector<std::string>& { return c.runtime.cdi_spec_dirs; }, AbsoluteDir));
   return keys;
 }
 

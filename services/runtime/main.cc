@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
   container_options.conmon_cgroup_procs = *conmon_cgroup;
   container_options.runtimes = runtimes;
   container_options.host = *host;
+  container_options.cdi_spec_dirs = cfg.runtime.cdi_spec_dirs;
   containers::ContainerManager container_manager(container_options, pod_manager, images, storage,
                                                  **exits);
   if (cria::Status s = container_manager.Init(); !s.ok()) {

@@ -9,6 +9,8 @@
 // v2 hierarchy holding hugetlb at /sys/fs/cgroup/unified, no CAP_SYS_RESOURCE in the
 // bounding set, a private "/", runc 1.1, crun 1.8 (which refuses that cgroup layout).
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 #include <tuple>
 
 #include "cri/runtime/v1/cri_api.h"
+#include "libs/testing/temp_dir.h"
 #include "tests/support/cri_cluster.h"
 
 namespace cria::testing {
@@ -52,7 +55,8 @@ CriClusterOptions SecurityOptions() {
 }
 
 struct Cluster : CriCluster {
-  Cluster() : CriCluster(SecurityOptions()) {}
+  explicit Cluster(CriClusterOptions options = SecurityOptions())
+      : CriCluster(std::move(options)) {}
   ~Cluster() {
     if (std::uncaught_exceptions() == 0) CheckClean();
   }
@@ -375,6 +379,75 @@ TEST_CASE("resources and devices: CPU quota, period, shares, cpuset; a device no
   CHECK(c.Sh(id, "head -c 3 /dev/cria-zero | wc -c").stdout().find('3') != std::string::npos);
   const std::string plain = c.Sleeper(pod, "plain");
   CHECK(c.Sh(plain, "test -e /dev/cria-zero").exit_code() != 0);
+}
+
+// CDI: a device asked for by name (as device plugins and DRA drivers do), from a spec file
+// in the configured directory: a device node with numbers no driver has (opening it says
+// ENXIO once the device cgroup lets it through), env, a mount, a group, and a hook that
+// runs with the container's state on its stdin; the same device through a device plugin's
+// annotation; a device no spec file has is FailedPrecondition naming it.
+TEST_CASE("CDI devices: a spec file's edits reach the container") {
+  cria::testing::TempDir dir("cria-cdi-");
+  const std::string specs = dir.path() + "/specs", host = dir.path() + "/host";
+  fs::create_directories(specs);
+  fs::create_directories(host + "/lib");
+  std::ofstream(host + "/lib/hello") << "from the host\n";
+  REQUIRE(::mknod((host + "/dev240").c_str(), S_IFCHR | 0666, makedev(240, 0)) == 0);
+  std::ofstream(specs + "/test.json") << R"({
+    "cdiVersion": "0.6.0", "kind": "test.example/dev",
+    "containerEdits": {
+      "env": ["CDI_COMMON=yes"],
+      "hooks": [{"hookName": "createRuntime", "path": "/bin/sh",
+                 "args": ["sh", "-c", "cat > )" +
+                                             host + R"(/hook-state"],
+                 "env": ["PATH=/usr/bin:/bin"]}]},
+    "devices": [{"name": "dev0", "containerEdits": {
+      "env": ["CDI_DEVICE=dev0"],
+      "deviceNodes": [{"path": "/dev/cdi-dev0", "hostPath": ")" +
+                                             host + R"(/dev240", "permissions": "rw"}],
+      "mounts": [{"hostPath": ")" + host +
+                                             R"(/lib", "containerPath": "/opt/cdi",
+                  "options": ["ro", "bind"]}],
+      "additionalGids": [4242]}}]})";
+  CriClusterOptions options = SecurityOptions();
+  options.runtime_yaml = "  cdi_spec_dirs: [\"" + specs + "\"]\n";
+  Cluster c(std::move(options));
+  const std::string pod = c.RunPod("cdi");
+  const std::string id = c.Sleeper(pod, "gpu", [](cri::ContainerConfig& cfg) {
+    cfg.add_cdi_devices()->set_name("test.example/dev=dev0");
+  });
+  CHECK(Trim(c.Sh(id, "echo $CDI_DEVICE $CDI_COMMON").stdout()) == "dev0 yes");
+  CHECK(Trim(c.Sh(id, "stat -c %F,%t,%T /dev/cdi-dev0").stdout()) == "character special file,f0,0");
+  CHECK(c.Sh(id, "cat /dev/cdi-dev0 2>&1").stdout().find("No such device or address") !=
+        std::string::npos);
+  const std::string devices = FileText(c.CgroupDir("devices", id) + "/devices.list");
+  INFO(devices);
+  CHECK(devices.find("c 240:0 rw\n") != std::string::npos);
+  CHECK(c.Sh(id, "cat /opt/cdi/hello").stdout() == "from the host\n");
+  CHECK(Words(c.Sh(id, "id -G").stdout()).count("4242") == 1);
+  CHECK(FileText(host + "/hook-state").find(id) != std::string::npos);
+
+  const std::string annotated = c.Sleeper(pod, "annotated", [](cri::ContainerConfig& cfg) {
+    (*cfg.mutable_annotations())["cdi.k8s.io/test-plugin_dev0"] = "test.example/dev=dev0";
+  });
+  CHECK(Trim(c.Sh(annotated, "echo $CDI_DEVICE; test -c /dev/cdi-dev0 && echo node").stdout()) ==
+        "dev0\nnode");
+  const std::string plain = c.Sleeper(pod, "plain");
+  CHECK(Trim(c.Sh(plain, "echo x$CDI_DEVICE; test -e /dev/cdi-dev0 || echo none").stdout()) ==
+        "x\nnone");
+
+  std::string missing;
+  grpc::Status s = c.Create(pod, "missing", {"true"}, &missing, [](cri::ContainerConfig& cfg) {
+    cfg.add_cdi_devices()->set_name("test.example/dev=nope");
+  });
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(s.error_message().find("test.example/dev=nope") != std::string::npos);
+  s = c.Create(pod, "missing", {"true"}, &missing,
+               [](cri::ContainerConfig& cfg) { cfg.add_cdi_devices()->set_name("not-qualified"); });
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  REQUIRE(c.Create(pod, "missing", {"true"}, &missing).ok());  // the name was left free
+  REQUIRE(c.Remove(missing).ok());
+  for (const std::string& ctr : {id, annotated, plain}) CHECK(c.Remove(ctr).ok());
 }
 
 // A profile or label asked for on a host without the module is refused with

@@ -217,17 +217,6 @@ TEST_CASE("bad input: a missing command, image or pod") {
   CHECK(st.message().find("/no/such/command") != std::string::npos);
   REQUIRE(c.Remove(id).ok());
 
-  // A CDI device (not supported yet): refused naming it, before anything is made; the name
-  // is free again.
-  s = c.CriCluster::Create(c.pod_id, "gpu", {"true"}, &id, [](cri::ContainerConfig& config) {
-    config.add_cdi_devices()->set_name("vendor.example/gpu=0");
-  });
-  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
-  CHECK(s.error_message().find("CDI devices are not supported") != std::string::npos);
-  CHECK(s.error_message().find("vendor.example/gpu=0") != std::string::npos);
-  CHECK(c.Create("gpu", {"true"}, &id).ok());
-  REQUIRE(c.Remove(id).ok());
-
   cri::CreateContainerRequest req;
   req.set_pod_sandbox_id(c.pod_id);
   req.mutable_config()->mutable_metadata()->set_name("noimage");

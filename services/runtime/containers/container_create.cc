@@ -12,6 +12,7 @@
 #include "libs/records/atomic_file.h"
 #include "libs/records/small_file.h"
 #include "libs/undo/undo_stack.h"
+#include "services/runtime/cdi/cdi_registry.h"
 #include "services/runtime/containers/container_manager.h"
 #include "services/runtime/containers/image_names.h"
 #include "services/runtime/containers/selinux_relabel.h"
@@ -92,6 +93,18 @@ Result<std::string> ContainerManager::Create(
   if (TargetsPid(config)) {
     CRIA_ASSIGN_OR_RETURN(target_pid, TargetPid(pod_id, config), "CreateContainer");
   }
+  // Before anything is made: a device the node lacks fails the call at once.
+  std::vector<cdi::ContainerEdits> cdi_edits;
+  if (std::vector<std::string> names = cdi::RequestedDevices(config); !names.empty()) {
+    if (options_.cdi_spec_dirs.empty()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "CreateContainer: CDI devices are off (runtime.cdi_spec_dirs is empty); asked "
+                    "for " +
+                        names.front());
+    }
+    CRIA_ASSIGN_OR_RETURN(cdi_edits, cdi::Resolve(options_.cdi_spec_dirs, names),
+                          "CreateContainer");
+  }
   ContainerRecord record;
   record.id = NewRandomId();
   record.pod_id = pod_id;
@@ -168,6 +181,7 @@ Result<std::string> ContainerManager::Create(
   prepared.pod_files = {files.hosts, files.resolv_conf, files.hostname,
                         pod.HostIpc() ? "/dev/shm" : files.shm};
   prepared.volumes_dir = record.bundle + "/volumes";
+  prepared.cdi_edits = std::move(cdi_edits);
   (void)pod_config;  // the stored pod config is authoritative
   CRIA_ASSIGN_OR_RETURN(spec::GeneratedSpec generated,
                         spec::GenerateContainerSpec(config, pod.config, image.config(), prepared,

@@ -39,6 +39,8 @@ struct ContainerManagerOptions {
   // cgroup.procs files of the cgroups conmon is moved to (cgroups/conmon_cgroup.h).
   std::vector<std::string> conmon_cgroup_procs;
   spec::HostFacts host;
+  // Where CDI spec files are read from, lowest priority first; empty: CDI devices refused.
+  std::vector<std::string> cdi_spec_dirs;
 };
 
 struct ExecResult {

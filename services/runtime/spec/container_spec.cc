@@ -2,6 +2,7 @@
 
 #include "services/runtime/spec/annotations.h"
 #include "services/runtime/spec/capabilities.h"
+#include "services/runtime/spec/cdi_edits.h"
 #include "services/runtime/spec/cgroup_path.h"
 #include "services/runtime/spec/deprecated_fields.h"
 #include "services/runtime/spec/devices.h"
@@ -117,7 +118,6 @@ Result<GeneratedSpec> GenerateContainerSpec(const cri::ContainerConfig& config,
   out.propagation_checks = std::move(mounts.propagation_checks);
 
   // devices, hidden paths, sysctls
-  CRIA_RETURN_IF_ERROR(RefuseCdiDevices(config), "devices");
   CRIA_ASSIGN_OR_RETURN(
       DevicePlan devices,
       BuildDevices(config.devices(), privileged, host.privileged_without_host_devices, lookup),
@@ -147,6 +147,10 @@ Result<GeneratedSpec> GenerateContainerSpec(const cri::ContainerConfig& config,
       CgroupsPath(prepared.cgroup_parent, prepared.cgroup_driver, prepared.container_id), "");
 
   spec.annotations = ContainerAnnotations(config, pod, prepared.pod_id, prepared.image_name);
+  // Last, as containerd and CRI-O apply them: a device's edits may replace what cria made.
+  if (!prepared.cdi_edits.empty()) {
+    CRIA_RETURN_IF_ERROR(ApplyCdiEdits(prepared.cdi_edits, lookup, &spec), "CDI devices");
+  }
   return out;
 }
 

@@ -108,20 +108,4 @@ Result<DevicePlan> BuildDevices(
   return plan;
 }
 
-Status RefuseCdiDevices(const ::runtime::v1::ContainerConfig& config) {
-  std::string names;
-  auto add = [&](const std::string& name) { names += (names.empty() ? "" : ", ") + name; };
-  for (const auto& device : config.cdi_devices()) add(device.name());
-  std::vector<std::string> keys;
-  for (const auto& [key, value] : config.annotations()) {
-    if (key.rfind("cdi.k8s.io/", 0) == 0) keys.push_back(key);
-  }
-  std::sort(keys.begin(), keys.end());  // a map's order is not stable
-  for (const std::string& key : keys)
-    add(config.annotations().at(key) + " (annotation " + key + ")");
-  if (names.empty()) return OkStatus();
-  return Status(StatusCode::kInvalidArgument,
-                "CDI devices are not supported by cria yet; asked for " + names);
-}
-
 }  // namespace cria::runtime::spec

@@ -29,9 +29,4 @@ Result<DevicePlan> BuildDevices(
     const google::protobuf::RepeatedPtrField<::runtime::v1::Device>& cri, bool privileged,
     bool without_host_devices, const HostLookup& host);
 
-// CDI devices (ContainerConfig.cdi_devices, or the `cdi.k8s.io/` annotations device plugins
-// add) are not supported yet: InvalidArgument naming them, rather than a container that
-// runs without the devices it asked for.
-Status RefuseCdiDevices(const ::runtime::v1::ContainerConfig& config);
-
 }  // namespace cria::runtime::spec

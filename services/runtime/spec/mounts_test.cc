@@ -370,30 +370,6 @@ TEST_CASE("bad devices are refused") {
   CHECK(plan.status().code() == StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("CDI devices are refused naming them, from the CRI field or an annotation") {
-  ::runtime::v1::ContainerConfig config;
-  CHECK(RefuseCdiDevices(config).ok());
-  (*config.mutable_annotations())["io.kubernetes.cri.other"] = "x";
-  (*config.mutable_annotations())["cdi.k8s.io.not-a-prefix"] = "x";
-  CHECK(RefuseCdiDevices(config).ok());
-  SECTION("the CRI field") {
-    config.add_cdi_devices()->set_name("vendor.example/gpu=0");
-    config.add_cdi_devices()->set_name("vendor.example/gpu=1");
-    Status s = RefuseCdiDevices(config);
-    CHECK(s.code() == StatusCode::kInvalidArgument);
-    CHECK(MessageOf(s) ==
-          "CDI devices are not supported by cria yet; asked for vendor.example/gpu=0, "
-          "vendor.example/gpu=1");
-  }
-  SECTION("a device plugin's annotation") {
-    (*config.mutable_annotations())["cdi.k8s.io/plugin_dev0"] = "vendor.example/fpga=a";
-    Status s = RefuseCdiDevices(config);
-    CHECK(s.code() == StatusCode::kInvalidArgument);
-    CHECK(MessageOf(s).find("vendor.example/fpga=a (annotation cdi.k8s.io/plugin_dev0)") !=
-          std::string::npos);
-  }
-}
-
 TEST_CASE("a missing device is NotFound") {
   testing::FakeHostLookup host;
   CriDevices cri;

@@ -129,8 +129,21 @@ struct Linux {
   std::string mount_label;
 };
 
+// An OCI hook (config.md "POSIX-platform Hooks"); cria adds only those CDI specs ask for.
+struct Hook {
+  std::string path;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::optional<int> timeout;
+};
+
+// By the OCI names of the points they run at: prestart, createRuntime, createContainer,
+// startContainer, poststart, poststop.
+using Hooks = std::map<std::string, std::vector<Hook>>;
+
 struct Spec {
   std::string oci_version = kOciVersion;
+  Hooks hooks;
   Process process;
   Root root;
   std::string hostname;

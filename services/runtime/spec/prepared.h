@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "services/runtime/cdi/cdi_spec.h"
 #include "services/runtime/cgroups/cgroup_driver.h"
 #include "services/runtime/spec/mounts.h"
 #include "services/runtime/spec/namespaces.h"
@@ -37,6 +38,8 @@ struct PreparedContainer {
   // process.rlimits; empty: the container inherits the limits of conmon and the OCI
   // runtime, i.e. of cria-runtime (its unit sets LimitNOFILE=1048576).
   std::vector<Rlimit> rlimits;
+  // The edits of the CDI devices it asks for (cdi::Resolve), applied last.
+  std::vector<cdi::ContainerEdits> cdi_edits;
 };
 
 struct PreparedPause {

@@ -48,6 +48,29 @@ void StringMap(Writer& w, const std::map<std::string, std::string>& values) {
 }
 
 template <typename Writer>
+void WriteHooks(Writer& w, const Hooks& hooks) {
+  w.StartObject();
+  for (const auto& [point, list] : hooks) {
+    String(w, point);
+    w.StartArray();
+    for (const Hook& h : list) {
+      w.StartObject();
+      w.Key("path");
+      String(w, h.path);
+      StringsField(w, "args", h.args);
+      StringsField(w, "env", h.env);
+      if (h.timeout) {
+        w.Key("timeout");
+        w.Int(*h.timeout);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+template <typename Writer>
 void WriteUser(Writer& w, const User& user) {
   w.StartObject();
   w.Key("uid");
@@ -315,6 +338,10 @@ Result<std::string> SpecToJson(const Spec& spec) {
   w.Bool(spec.root.readonly);
   w.EndObject();
   StringField(w, "hostname", spec.hostname);
+  if (!spec.hooks.empty()) {
+    w.Key("hooks");
+    WriteHooks(w, spec.hooks);
+  }
   w.Key("mounts");
   WriteMounts(w, spec.mounts);
   if (!spec.annotations.empty()) {

@@ -207,6 +207,8 @@ bool Empty(const ContainerEdits& e) {
          e.additional_gids.empty() && !e.has_intel_rdt && !e.has_net_devices;
 }
 
+Result<Spec> ParseSpecNode(const YAML::Node& root, const std::string& path);
+
 }  // namespace
 
 Result<QualifiedName> ParseQualifiedName(const std::string& qualified) {
@@ -229,12 +231,18 @@ Result<QualifiedName> ParseQualifiedName(const std::string& qualified) {
 }
 
 Result<Spec> ParseSpec(std::string_view text, const std::string& path) {
-  YAML::Node root;
+  // yaml-cpp throws where a node is not what is asked of it (a mapping key that is itself a
+  // mapping, say): every such case is a bad file, never a crash of cria-runtime.
   try {
-    root = YAML::Load(std::string(text));
+    return ParseSpecNode(YAML::Load(std::string(text)), path);
   } catch (const YAML::Exception& e) {
     return Status(StatusCode::kInvalidArgument, "CDI spec " + path + ": " + e.what());
   }
+}
+
+namespace {
+
+Result<Spec> ParseSpecNode(const YAML::Node& root, const std::string& path) {
   Reader r(path, root, "");
   CRIA_RETURN_IF_ERROR(
       r.OnlyKeys({"cdiVersion", "kind", "annotations", "devices", "containerEdits"}), "");
@@ -272,5 +280,7 @@ Result<Spec> ParseSpec(std::string_view text, const std::string& path) {
   }
   return spec;
 }
+
+}  // namespace
 
 }  // namespace cria::runtime::cdi

@@ -342,6 +342,71 @@ std::map<std::string, std::string> StorageRootfs(CriCluster& c) {
   return out;
 }
 
+// Image volumes (the kubelet's ImageVolume source: CRI Mount.image): the image's files at
+// the mount, read-only, or only its image_sub_path (resolved inside the image: a symlink to
+// "/" stays in it); the status names the image by digest; the image cannot be removed while
+// mounted; the volume survives a kill -9 of cria-runtime and goes with its container.
+TEST_CASE("image volumes: an image's files, read-only, at a mount") {
+  Cluster c;
+  std::string digested;
+  const std::string data = c.PushImage(
+      "data",
+      [](image::testing::ImageSpec& spec) {
+        image::testing::LayerSpec layer;
+        layer.created_by = "data";
+        layer.Dir("data").File("data/hello", "from an image\n").Symlink("data/up", "/");
+        spec.layers.push_back(std::move(layer));
+      },
+      &digested);
+  auto image_mount = [&](const std::string& path, const std::string& sub_path) {
+    return [=](cri::ContainerConfig& config) {
+      cri::Mount* m = config.add_mounts();
+      m->set_container_path(path);
+      m->mutable_image()->set_image(data);
+      m->set_image_sub_path(sub_path);
+      m->set_readonly(true);
+    };
+  };
+  const std::string id =
+      c.Run(c.pod_id, "reader", {"sleep", "100000"}, [&](cri::ContainerConfig& config) {
+        image_mount("/mnt/img", "")(config);
+        image_mount("/mnt/sub", "data")(config);
+        image_mount("/mnt/up", "data/up/data")(config);
+      });
+  grpc::Status s;
+  CHECK(c.Exec(id, {"cat", "/mnt/img/data/hello", "/mnt/sub/hello", "/mnt/up/hello"}, 10, &s)
+            .stdout() == "from an image\nfrom an image\nfrom an image\n");
+  CHECK(c.Exec(id, {"touch", "/mnt/img/new"}, 10, &s).exit_code() != 0);
+  const cri::ContainerStatus st = c.Status(id);
+  REQUIRE(st.mounts_size() == 3);
+  CHECK(st.mounts(0).image().image() == data);
+  CHECK(st.mounts(0).image().image_ref() == digested);
+  const std::string volume = id + "-image-0";
+  CHECK(StorageRootfs(c).count(volume) == 1);
+
+  cri::RemoveImageRequest remove;
+  remove.mutable_image()->set_image(data);
+  cri::RemoveImageResponse removed;
+  grpc::ClientContext ctx;
+  CHECK_FALSE(c.images().RemoveImage(&ctx, remove, &removed).ok());
+
+  // Kept (and in use) across a kill -9 of cria-runtime, whose start collects orphans.
+  c.stack().Kill("runtime");
+  c.stack().Start("runtime");
+  c.Connect();
+  CHECK(c.Exec(id, {"cat", "/mnt/img/data/hello"}, 10, &s).stdout() == "from an image\n");
+  CHECK(StorageRootfs(c).count(volume) == 1);
+
+  // A sub path that is not in the image: refused naming it, nothing left.
+  std::string bad;
+  s = c.CriCluster::Create(c.pod_id, "bad", {"true"}, &bad, image_mount("/mnt/x", "no/such/dir"));
+  CHECK_FALSE(s.ok());
+  CHECK(s.error_message().find("image_sub_path") != std::string::npos);
+  REQUIRE(c.Stop(id, 0).ok());
+  REQUIRE(c.Remove(id).ok());
+  CHECK(StorageRootfs(c).empty());
+}
+
 // kill -9 of cria-runtime with containers in every state and work half done (DESIGN.md
 // section 4): afterwards the same containers are listed in the right states, an exit
 // that happened while it was down has its real code, what a crash cut short is finished

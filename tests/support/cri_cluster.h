@@ -56,6 +56,7 @@ class CriCluster {
   Stack& stack() { return stack_; }
   image::registry::testing::TestRegistry& registry() { return registry_; }
   ::runtime::v1::RuntimeService::Stub& runtime() { return *runtime_; }
+  ::runtime::v1::ImageService::Stub& images() { return *images_; }
   // The test image: its ID (PullImage's image_ref, which the kubelet creates containers
   // by), its tag (<registry>/cria/busybox:1) and its digested reference
   // (<registry>/cria/busybox@<manifest digest>, from the image as built).

@@ -146,6 +146,8 @@ Result<std::string> ContainerManager::Create(
       storage_.CreateAndMount(record.id, image.top_layer(), /*read_only=*/false, image.id()), what);
   const std::string id = record.id;
   undo.Push("remove the rootfs", [this, id] { return storage_.Remove(id); });
+  CRIA_ASSIGN_OR_RETURN(const ::runtime::v1::ContainerConfig spec_config,
+                        MountImageVolumes(id, &record.config, undo), what);
 
   std::error_code ec;
   fs::create_directories(record.bundle, ec);
@@ -184,8 +186,8 @@ Result<std::string> ContainerManager::Create(
   prepared.cdi_edits = std::move(cdi_edits);
   (void)pod_config;  // the stored pod config is authoritative
   CRIA_ASSIGN_OR_RETURN(spec::GeneratedSpec generated,
-                        spec::GenerateContainerSpec(config, pod.config, image.config(), prepared,
-                                                    options_.host, lookup_),
+                        spec::GenerateContainerSpec(spec_config, pod.config, image.config(),
+                                                    prepared, options_.host, lookup_),
                         what);
   // cria-runtime said so at info level once, at start; per container it is detail.
   if (generated.oom_score_adj.Clamped()) {

@@ -27,7 +27,16 @@
 #include "services/runtime/spec/host_facts.h"
 #include "services/runtime/spec/host_lookup.h"
 
+namespace cria {
+class UndoStack;
+}  // namespace cria
+
 namespace cria::runtime::containers {
+
+// The rootfs cria-storage holds for the image volume of a container's mount
+// (image_volumes.cc): "<container id>-image-<mount index>".
+inline constexpr char kImageVolumeInfix[] = "-image-";
+std::string ImageVolumeId(const std::string& container_id, int mount_index);
 
 struct ContainerManagerOptions {
   std::string state_dir;  // <state_dir>/runtime
@@ -104,6 +113,13 @@ class ContainerManager {
   // resources after the update) into its bundle's config.json and its record.
   Status UpdateCreated(ContainerRecord record,
                        const ::runtime::v1::LinuxContainerResources& merged);
+  // CreateContainer's image volumes: each image mount's rootfs made read-only by
+  // cria-storage (undone by `undo`), its image_ref set in `stored`; returns the config the
+  // spec is generated from, where those mounts are binds of what was made.
+  Result<::runtime::v1::ContainerConfig> MountImageVolumes(const std::string& id,
+                                                           ::runtime::v1::ContainerConfig* stored,
+                                                           UndoStack& undo);
+  Status RemoveImageVolumes(const ContainerRecord& record);
   // For PID namespace mode TARGET: the pid of the running target container in the pod.
   Result<int> TargetPid(const std::string& pod_id, const ::runtime::v1::ContainerConfig& config);
   // With mu_ held: reads the exit file of a running container; EXITED once it is there.

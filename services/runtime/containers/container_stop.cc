@@ -107,6 +107,7 @@ Status ContainerManager::Remove(const std::string& id) {
     CRIA_RETURN_IF_ERROR(cli->Delete(id, true), "RemoveContainer");
   }
   CRIA_RETURN_IF_ERROR(storage_.Remove(id), "RemoveContainer");
+  CRIA_RETURN_IF_ERROR(RemoveImageVolumes(record), "RemoveContainer " + id);
   std::error_code ec;
   fs::remove_all(record.bundle, ec);
   ::unlink((ExitDir() + "/" + id).c_str());

@@ -90,10 +90,13 @@ Result<int> ContainerManager::CollectOrphanRootfs() {
                         "collect root filesystems without a container");
   int removed = 0;
   for (const std::string& id : held) {
+    // An image volume's rootfs belongs to its container.
+    const std::string::size_type infix = id.rfind(kImageVolumeInfix);
+    const std::string owner = infix == std::string::npos ? id : id.substr(0, infix);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (containers_.count(id) != 0) continue;
-      if (names_.HoldsAny(id)) continue;  // being created
+      if (containers_.count(owner) != 0) continue;
+      if (names_.HoldsAny(owner)) continue;  // being created
     }
     CRIA_RETURN_IF_ERROR(storage_.Remove(id), "collect the rootfs of " + id);
     log::Info("rootfs of a container never recorded removed", {{"container", id}});

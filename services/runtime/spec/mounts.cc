@@ -60,7 +60,7 @@ Result<Bind> FromCri(const cri::Mount& m, const MountInputs& inputs) {
   }
   if (m.has_image() && !m.image().image().empty()) {
     return Status(StatusCode::kInvalidArgument,
-                  "mount at " + dst + ": image volume sources are not supported");
+                  "mount at " + dst + ": an image volume source reached the spec generator unmounted");
   }
   if (m.host_path().empty() || m.host_path().front() != '/') {
     return Status(StatusCode::kInvalidArgument, "mount at " + dst + ": host_path \"" +

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 
 #include "libs/fd/unique_fd.h"
 
@@ -57,6 +58,28 @@ Result<std::string> ReadFileInRoot(const std::string& root, const std::string& p
     }
   }
   return content;
+}
+
+Result<std::string> ResolveInRoot(const std::string& root, const std::string& path) {
+  const std::string what = path + " in " + root;
+  UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.Valid()) return ErrnoStatus(errno, "open root filesystem " + root);
+  UniqueFd fd(OpenInRoot(root_fd.Get(), path, O_PATH | O_CLOEXEC));
+  if (!fd.Valid()) return ErrnoStatus(errno, "open " + what);
+  // Where the kernel found it, and where the root is, as the kernel names them.
+  auto real = [](int fd) -> Result<std::string> {
+    char buffer[PATH_MAX];
+    const std::string link = "/proc/self/fd/" + std::to_string(fd);
+    const ssize_t n = ::readlink(link.c_str(), buffer, sizeof(buffer));
+    if (n < 0 || n >= static_cast<ssize_t>(sizeof(buffer))) return ErrnoStatus(errno, link);
+    return std::string(buffer, static_cast<size_t>(n));
+  };
+  CRIA_ASSIGN_OR_RETURN(std::string found, real(fd.Get()), "resolve " + what);
+  CRIA_ASSIGN_OR_RETURN(std::string base, real(root_fd.Get()), "resolve " + root);
+  if (found != base && found.rfind(base + "/", 0) != 0) {
+    return Status(StatusCode::kInvalidArgument, "resolve " + what + ": it is outside, at " + found);
+  }
+  return found;
 }
 
 }  // namespace cria::runtime::spec

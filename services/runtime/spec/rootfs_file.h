@@ -16,4 +16,10 @@ namespace cria::runtime::spec {
 Result<std::string> ReadFileInRoot(const std::string& root, const std::string& path,
                                    size_t max_bytes);
 
+// The host path of `path` inside the directory `root`, resolved as ReadFileInRoot does
+// (symlinks and ".." never leave `root`), for a bind mount of part of a root filesystem:
+// `root` itself or a path below it with no symlink left in it. NotFound if it does not
+// exist there.
+Result<std::string> ResolveInRoot(const std::string& root, const std::string& path);
+
 }  // namespace cria::runtime::spec

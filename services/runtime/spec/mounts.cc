@@ -59,8 +59,9 @@ Result<Bind> FromCri(const cri::Mount& m, const MountInputs& inputs) {
                   "mount container_path \"" + dst + "\" is not an absolute path");
   }
   if (m.has_image() && !m.image().image().empty()) {
-    return Status(StatusCode::kInvalidArgument,
-                  "mount at " + dst + ": an image volume source reached the spec generator unmounted");
+    return Status(
+        StatusCode::kInvalidArgument,
+        "mount at " + dst + ": an image volume source reached the spec generator unmounted");
   }
   if (m.host_path().empty() || m.host_path().front() != '/') {
     return Status(StatusCode::kInvalidArgument, "mount at " + dst + ": host_path \"" +

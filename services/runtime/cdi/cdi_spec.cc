@@ -103,6 +103,13 @@ bool ValidVendorOrClass(const std::string& name) {
                      [](char c) { return IsAlphaNumeric(c) || c == '_' || c == '-' || c == '.'; });
 }
 
+// "<vendor>/<class>".
+bool ValidKind(const std::string& kind) {
+  const std::string::size_type slash = kind.find('/');
+  return slash != std::string::npos && ValidVendorOrClass(kind.substr(0, slash)) &&
+         ValidVendorOrClass(kind.substr(slash + 1));
+}
+
 // Letters, digits and '_', '-', '.', ':' inside; starts and ends with a letter or digit.
 bool ValidDeviceName(const std::string& name) {
   if (name.empty() || !IsAlphaNumeric(name.front()) || !IsAlphaNumeric(name.back())) return false;
@@ -216,16 +223,10 @@ Result<QualifiedName> ParseQualifiedName(const std::string& qualified) {
     return Status(StatusCode::kInvalidArgument,
                   "CDI device \"" + qualified + "\" is not vendor.com/class=name: " + why);
   };
-  const std::string::size_type slash = qualified.find('/');
   const std::string::size_type equals = qualified.find('=');
-  if (slash == std::string::npos || equals == std::string::npos || equals < slash) {
-    return bad("no vendor/class=name");
-  }
+  if (equals == std::string::npos) return bad("no '='");
   QualifiedName out{qualified.substr(0, equals), qualified.substr(equals + 1)};
-  if (!ValidVendorOrClass(qualified.substr(0, slash))) return bad("bad vendor");
-  if (!ValidVendorOrClass(qualified.substr(slash + 1, equals - slash - 1))) {
-    return bad("bad class");
-  }
+  if (!ValidKind(out.kind)) return bad("bad vendor/class");
   if (!ValidDeviceName(out.name)) return bad("bad device name");
   return out;
 }
@@ -253,9 +254,7 @@ Result<Spec> ParseSpecNode(const YAML::Node& root, const std::string& path) {
     return r.Bad("cdiVersion \"" + spec.version + "\" is not one cria knows (0.3.0 to 1.1.0)");
   }
   CRIA_ASSIGN_OR_RETURN(spec.kind, r.String("kind", true), "");
-  const std::string::size_type slash = spec.kind.find('/');
-  if (slash == std::string::npos || !ValidVendorOrClass(spec.kind.substr(0, slash)) ||
-      !ValidVendorOrClass(spec.kind.substr(slash + 1))) {
+  if (!ValidKind(spec.kind)) {
     return r.Bad("kind \"" + spec.kind + "\" is not vendor.com/class");
   }
   if (r.Has("containerEdits")) {

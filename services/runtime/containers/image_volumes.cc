@@ -4,16 +4,12 @@
 #include "libs/undo/undo_stack.h"
 #include "services/runtime/containers/container_manager.h"
 #include "services/runtime/containers/image_names.h"
+#include "services/runtime/spec/mounts.h"
 #include "services/runtime/spec/rootfs_file.h"
 
 namespace cria::runtime::containers {
-namespace {
 
-bool IsImageMount(const ::runtime::v1::Mount& m) {
-  return m.has_image() && !m.image().image().empty();
-}
-
-}  // namespace
+using spec::IsImageMount;
 
 std::string ImageVolumeId(const std::string& container_id, int mount_index) {
   return container_id + kImageVolumeInfix + std::to_string(mount_index);

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "services/runtime/spec/devices.h"
+#include "services/runtime/spec/mounts.h"
+
 namespace cria::runtime::spec {
 namespace {
 
@@ -16,47 +19,32 @@ void SetEnv(std::vector<std::string>* env, const std::string& entry) {
   env->push_back(entry);
 }
 
-// The node as the OCI runtime creates it, with what the edit leaves out read from the host.
+// The node as the OCI runtime creates it. As the CDI library: given type and numbers are
+// taken as they are; otherwise the host node (hostPath, else path) gives them, with its mode
+// and owner where the edit leaves those out.
 Result<Device> ToDevice(const cdi::DeviceNode& node, const HostLookup& host) {
-  Device d;
-  d.path = node.path;
-  d.type = node.type;
-  d.major = node.major.value_or(0);
-  d.minor = node.minor.value_or(0);
-  d.file_mode = node.file_mode;
-  d.uid = node.uid;
-  d.gid = node.gid;
-  const bool complete = !d.type.empty() && (d.major != 0 || d.type == "p");
-  if (complete && d.file_mode) return d;
+  if (!node.type.empty() && (node.major.value_or(0) != 0 || node.type == "p")) {
+    return Device{
+        node.path, node.type, node.major.value_or(0), node.minor.value_or(0), node.file_mode,
+        node.uid,  node.gid};
+  }
   const std::string host_path = node.host_path.empty() ? node.path : node.host_path;
-  Result<std::vector<HostDevice>> found = host.Devices(host_path);
-  if (!found.ok() || found->size() != 1 || found->front().path != host_path) {
-    if (complete) return d;  // only the mode was missing: the runtime's default
-    if (!found.ok()) return Annotate(found.status(), "CDI device node " + node.path);
+  CRIA_ASSIGN_OR_RETURN(std::vector<HostDevice> found, host.Devices(host_path),
+                        "CDI device node " + node.path);
+  if (found.size() != 1 || found.front().path != host_path) {
     return Status(StatusCode::kInvalidArgument,
                   "CDI device node " + node.path + ": " + host_path + " is not a device node");
   }
-  const HostDevice& h = found->front();
-  const std::string host_type(1, h.type);
-  if (d.type.empty()) {
-    d.type = host_type;
-  } else if (!complete && d.type != host_type) {
+  Device d = DeviceFromHost(found.front(), node.path);
+  if (!node.type.empty() && node.type != d.type) {
     return Status(StatusCode::kInvalidArgument, "CDI device node " + node.path + " is of type " +
-                                                    d.type + " but " + host_path + " is " +
-                                                    host_type);
+                                                    node.type + " but " + host_path + " is " +
+                                                    d.type);
   }
-  if (!complete) {
-    d.major = h.major;
-    d.minor = h.minor;
-  }
-  if (!d.file_mode) d.file_mode = h.mode;
-  if (!d.uid) d.uid = h.uid;
-  if (!d.gid) d.gid = h.gid;
+  if (node.file_mode) d.file_mode = node.file_mode;
+  if (node.uid) d.uid = node.uid;
+  if (node.gid) d.gid = node.gid;
   return d;
-}
-
-size_t Depth(const std::string& path) {
-  return std::count(path.begin(), path.end(), '/') - (path.size() > 1 && path.back() == '/');
 }
 
 }  // namespace
@@ -80,11 +68,11 @@ Status ApplyCdiEdits(const std::vector<cdi::ContainerEdits>& edits, const HostLo
     }
     for (const cdi::Mount& m : e.mounts) {
       auto& mounts = spec->mounts;
-      mounts.erase(
-          std::remove_if(mounts.begin(), mounts.end(),
-                         [&](const Mount& x) { return x.destination == m.container_path; }),
-          mounts.end());
-      mounts.push_back(Mount{m.container_path, m.type, m.host_path, m.options});
+      const std::string destination = CleanPath(m.container_path);
+      mounts.erase(std::remove_if(mounts.begin(), mounts.end(),
+                                  [&](const Mount& x) { return x.destination == destination; }),
+                   mounts.end());
+      mounts.push_back(Mount{destination, m.type, m.host_path, m.options});
     }
     for (const cdi::Hook& h : e.hooks) {
       spec->hooks[h.hook_name].push_back(Hook{h.path, h.args, h.env, h.timeout});
@@ -95,7 +83,7 @@ Status ApplyCdiEdits(const std::vector<cdi::ContainerEdits>& edits, const HostLo
     }
   }
   std::stable_sort(spec->mounts.begin(), spec->mounts.end(), [](const Mount& a, const Mount& b) {
-    return Depth(a.destination) < Depth(b.destination);
+    return PathDepth(a.destination) < PathDepth(b.destination);
   });
   return OkStatus();
 }

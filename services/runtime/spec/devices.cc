@@ -23,18 +23,6 @@ Result<std::string> Permissions(const std::string& perms, const std::string& pat
   return out;
 }
 
-Device ToOci(const HostDevice& d, const std::string& container_path) {
-  Device out;
-  out.path = container_path;
-  out.type = std::string(1, d.type);
-  out.major = d.major;
-  out.minor = d.minor;
-  out.file_mode = d.mode;
-  out.uid = d.uid;
-  out.gid = d.gid;
-  return out;
-}
-
 void AddDevice(std::vector<Device>* devices, Device device) {
   auto it = std::find_if(devices->begin(), devices->end(),
                          [&](const Device& d) { return d.path == device.path; });
@@ -46,6 +34,18 @@ void AddDevice(std::vector<Device>* devices, Device device) {
 }
 
 }  // namespace
+
+Device DeviceFromHost(const HostDevice& d, const std::string& container_path) {
+  Device out;
+  out.path = container_path;
+  out.type = std::string(1, d.type);
+  out.major = d.major;
+  out.minor = d.minor;
+  out.file_mode = d.mode;
+  out.uid = d.uid;
+  out.gid = d.gid;
+  return out;
+}
 
 std::vector<DeviceCgroupRule> DefaultDeviceRules() {
   return {
@@ -70,7 +70,7 @@ Result<DevicePlan> BuildDevices(
     plan.rules.push_back(DeviceCgroupRule{true, "", std::nullopt, std::nullopt, "rwm"});
     CRIA_ASSIGN_OR_RETURN(std::vector<HostDevice> nodes, host.Devices("/dev"),
                           "privileged container: host devices");
-    for (const HostDevice& d : nodes) plan.devices.push_back(ToOci(d, d.path));
+    for (const HostDevice& d : nodes) plan.devices.push_back(DeviceFromHost(d, d.path));
   } else {
     plan.rules = DefaultDeviceRules();
   }
@@ -98,7 +98,7 @@ Result<DevicePlan> BuildDevices(
         if (path.back() == '/') path.pop_back();
         path += rest;
       }
-      AddDevice(&plan.devices, ToOci(d, path));
+      AddDevice(&plan.devices, DeviceFromHost(d, path));
       if (!all_devices) {
         plan.rules.push_back(
             DeviceCgroupRule{true, std::string(1, d.type), d.major, d.minor, access});

@@ -15,6 +15,10 @@ struct DevicePlan {
   std::vector<DeviceCgroupRule> rules;
 };
 
+// The host node `d` as the OCI runtime creates it at `container_path`: its type, numbers,
+// mode and owner.
+Device DeviceFromHost(const HostDevice& d, const std::string& container_path);
+
 // Deny everything, then allow (rwm) what every container needs: /dev/null (1:3), zero
 // (1:5), full (1:7), tty (5:0), urandom (1:9), random (1:8), ptmx (5:2) and the pty slaves
 // (136:*).

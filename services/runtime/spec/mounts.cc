@@ -58,7 +58,7 @@ Result<Bind> FromCri(const cri::Mount& m, const MountInputs& inputs) {
     return Status(StatusCode::kInvalidArgument,
                   "mount container_path \"" + dst + "\" is not an absolute path");
   }
-  if (m.has_image() && !m.image().image().empty()) {
+  if (IsImageMount(m)) {
     return Status(
         StatusCode::kInvalidArgument,
         "mount at " + dst + ": an image volume source reached the spec generator unmounted");
@@ -147,6 +147,8 @@ std::string CleanPath(std::string_view path) {
   }
   return out.empty() ? "/" : out;
 }
+
+bool IsImageMount(const cri::Mount& m) { return m.has_image() && !m.image().image().empty(); }
 
 size_t PathDepth(std::string_view clean_path) {
   if (clean_path == "/") return 0;

@@ -64,6 +64,10 @@ Result<MountPlan> BuildMounts(const google::protobuf::RepeatedPtrField<::runtime
 // (read-only unless privileged).
 std::vector<Mount> SystemMounts(bool privileged);
 
+// Whether a CRI mount's source is an image (an image volume), which the runtime makes into
+// a bind before the spec is generated.
+bool IsImageMount(const ::runtime::v1::Mount& m);
+
 // `path` made lexical: repeated '/', "." and ".." resolved, no trailing '/' ("/" stays).
 // Meant for absolute paths; ".." at the root stays at the root.
 std::string CleanPath(std::string_view path);

@@ -407,6 +407,53 @@ TEST_CASE("criactl: logs -f until the container exits; forced removal") {
   CHECK(Trim(node.Ok({"pods", "-q"})).empty());
 }
 
+TEST_CASE("criactl: the short ids ps prints name their pod and container") {
+  Node node;
+  std::string pod_config = node.PodJson("short", "short-uid");
+  const std::string pod = Trim(node.Ok({"runp", pod_config}));
+  const std::string short_pod = pod.substr(0, 13);
+  // CreateContainer in the pod a prefix names.
+  const std::string id =
+      Trim(node.Ok({"create", short_pod, node.ContainerYaml("app", "exec sleep 300"), pod_config}));
+  REQUIRE(id.size() == 64);
+  const std::string short_id = id.substr(0, 13);
+  CHECK(Trim(node.Ok({"ps", "-q", "-a", "--pod", pod})) == id);
+  CHECK(Trim(node.Ok({"start", short_id})) == short_id);  // crictl echoes what it was given
+  // The status names the whole ids.
+  rapidjson::Document inspect = Json(node.Ok({"inspect", short_id}));
+  CHECK(std::string(inspect["status"]["id"].GetString()) == id);
+  CHECK(std::string(inspect["status"]["state"].GetString()) == "CONTAINER_RUNNING");
+  CHECK(std::string(inspect["info"]["sandboxID"].GetString()) == pod);
+  CHECK(std::string(Json(node.Ok({"inspectp", short_pod}))["status"]["id"].GetString()) == pod);
+  CommandResult exec = node.Criactl({"exec", "-s", id.substr(0, 5), "sh", "-c", "echo in"});
+  CHECK(exec.exit_code == 0);
+  CHECK(exec.output == "in\n");
+  const std::string memory_limit =
+      "/sys/fs/cgroup/memory" + node.cgroup_parent + "/cria-" + id + "/memory.limit_in_bytes";
+  node.Ok({"update", "--memory", "134217728", short_id});
+  CHECK(Trim(FileText(memory_limit)) == "134217728");
+  node.Ok({"logs", "--reopen", short_id});
+  // Two characters are too few to name anything, even when only one id starts with them.
+  CommandResult two = node.Criactl({"inspect", id.substr(0, 2)});
+  CHECK(two.exit_code == 1);
+  CHECK(two.error.find("NotFound") != std::string::npos);
+  CHECK(two.error.find("container " + id.substr(0, 2) + " not found") != std::string::npos);
+  CHECK(node.Criactl({"inspectp", pod.substr(0, 2)}).exit_code == 1);
+  // A prefix of no id is an unknown id, as before.
+  const std::string none = std::string(13, id[0] == 'f' ? 'e' : 'f');
+  CommandResult unknown = node.Criactl({"inspect", none});
+  CHECK(unknown.error.find("container " + none + " not found") != std::string::npos);
+
+  CHECK(Trim(node.Ok({"stop", "-t", "1", short_id})) == short_id);
+  CHECK(Trim(node.Ok({"ps", "-q", "--state", "exited"})) == id);
+  CHECK(Trim(node.Ok({"rm", short_id})) == short_id);
+  CHECK(Trim(node.Ok({"ps", "-q", "-a"})).empty());
+  CHECK(Trim(node.Ok({"stopp", short_pod})) == "Stopped sandbox " + short_pod);
+  CHECK(Trim(node.Ok({"pods", "-q", "--state", "notready"})) == pod);
+  CHECK(Trim(node.Ok({"rmp", short_pod})) == "Removed sandbox " + short_pod);
+  CHECK(Trim(node.Ok({"pods", "-q"})).empty());
+}
+
 TEST_CASE("criactl run: a pod and a started container from two files") {
   Node node;
   // The pod config in YAML this time, the container config in JSON.

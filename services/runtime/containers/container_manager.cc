@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "libs/ids/id_prefix.h"
 #include "libs/log/log.h"
 #include "services/runtime/containers/exit_check.h"
 
@@ -144,6 +145,11 @@ Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
   if (record != nullptr) record = Refreshed(std::move(record));
   if (record == nullptr) return Status(StatusCode::kNotFound, "container " + id + " not found");
   return *record;
+}
+
+Result<std::string> ContainerManager::ResolveId(const std::string& given) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ids::ResolveIdPrefix(containers_, given, "container");
 }
 
 std::vector<std::shared_ptr<const ContainerRecord>> ContainerManager::List() {

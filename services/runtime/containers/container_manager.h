@@ -87,6 +87,9 @@ class ContainerManager {
   Status Stop(const std::string& id, int64_t timeout_seconds);
   Status Remove(const std::string& id);
   Result<ContainerRecord> Get(const std::string& id);
+  // The whole id of the container `given` names: itself, or the one id it is a unique
+  // prefix of, as people type ids (ids::ResolveIdPrefix); `given` when it names none.
+  Result<std::string> ResolveId(const std::string& given) const;
   // Every container, as shared, immutable snapshots: a list copies pointers, not records.
   std::vector<std::shared_ptr<const ContainerRecord>> List();
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "libs/ids/id_prefix.h"
 #include "libs/log/log.h"
 #include "services/runtime/pods/pod_files.h"
 
@@ -154,6 +155,11 @@ Result<PodRecord> PodManager::Get(const std::string& id) const {
   PodRecord copy = *record;
   copy.state = StateOf(copy);
   return copy;
+}
+
+Result<std::string> PodManager::ResolveId(const std::string& given) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ids::ResolveIdPrefix(pods_, given, "pod");
 }
 
 Result<PodState> PodManager::StateOf(const std::string& id) const {

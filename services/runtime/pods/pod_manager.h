@@ -76,6 +76,9 @@ class PodManager {
   // NotFound naming the id. Get, StateOf and List report a READY pod whose infra process
   // has ended as NOTREADY (WithInfraState).
   Result<PodRecord> Get(const std::string& id) const;
+  // The whole id of the pod `given` names: itself, or the one id it is a unique prefix of,
+  // as people type ids (ids::ResolveIdPrefix); `given` when it names none.
+  Result<std::string> ResolveId(const std::string& given) const;
   // The pod's state alone, without copying its record. NotFound naming the id.
   Result<PodState> StateOf(const std::string& id) const;
   // The pod's lock, for container calls that must not overlap the pod's stop or removal

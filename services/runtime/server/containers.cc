@@ -74,8 +74,11 @@ grpc::ServerUnaryReactor* RuntimeService::CreateContainer(
     cri::CreateContainerResponse* response) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, context, reactor, request, response] {
-    Result<std::string> id = containers_.Create(request->pod_sandbox_id(), request->config(),
-                                                request->sandbox_config(), context->deadline());
+    Result<std::string> pod = pods_.ResolveId(request->pod_sandbox_id());
+    Result<std::string> id =
+        pod.ok() ? containers_.Create(*pod, request->config(), request->sandbox_config(),
+                                      context->deadline())
+                 : pod.status();
     if (id.ok()) response->set_container_id(*id);
     reactor->Finish(ToGrpc(id.status()));
   });
@@ -87,7 +90,8 @@ grpc::ServerUnaryReactor* RuntimeService::StartContainer(grpc::CallbackServerCon
                                                          cri::StartContainerResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    reactor->Finish(ToGrpc(containers_.Start(request->container_id())));
+    Result<std::string> id = containers_.ResolveId(request->container_id());
+    reactor->Finish(ToGrpc(id.ok() ? containers_.Start(*id) : id.status()));
   });
   return reactor;
 }
@@ -97,8 +101,8 @@ grpc::ServerUnaryReactor* RuntimeService::StopContainer(grpc::CallbackServerCont
                                                         cri::StopContainerResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    cria::Status s = containers_.Stop(request->container_id(), request->timeout());
-    reactor->Finish(ToGrpc(s));
+    Result<std::string> id = containers_.ResolveId(request->container_id());
+    reactor->Finish(ToGrpc(id.ok() ? containers_.Stop(*id, request->timeout()) : id.status()));
   });
   return reactor;
 }
@@ -108,7 +112,8 @@ grpc::ServerUnaryReactor* RuntimeService::RemoveContainer(
     cri::RemoveContainerResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    reactor->Finish(ToGrpc(containers_.Remove(request->container_id())));
+    Result<std::string> id = containers_.ResolveId(request->container_id());
+    reactor->Finish(ToGrpc(id.ok() ? containers_.Remove(*id) : id.status()));
   });
   return reactor;
 }
@@ -118,7 +123,8 @@ grpc::ServerUnaryReactor* RuntimeService::ContainerStatus(
     cri::ContainerStatusResponse* response) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request, response] {
-    Result<ContainerRecord> record = containers_.Get(request->container_id());
+    Result<std::string> id = containers_.ResolveId(request->container_id());
+    Result<ContainerRecord> record = id.ok() ? containers_.Get(*id) : id.status();
     if (record.ok()) {
       FillStatus(*record, response->mutable_status());
       if (request->verbose()) {
@@ -155,9 +161,11 @@ grpc::ServerUnaryReactor* RuntimeService::ExecSync(grpc::CallbackServerContext* 
                                                    cri::ExecSyncResponse* response) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request, response] {
+    Result<std::string> id = containers_.ResolveId(request->container_id());
     Result<containers::ExecResult> result =
-        containers_.ExecSync(request->container_id(),
-                             {request->cmd().begin(), request->cmd().end()}, request->timeout());
+        id.ok() ? containers_.ExecSync(*id, {request->cmd().begin(), request->cmd().end()},
+                                       request->timeout())
+                : id.status();
     if (result.ok()) {
       response->set_stdout(result->out);
       response->set_stderr(result->err);
@@ -173,7 +181,8 @@ grpc::ServerUnaryReactor* RuntimeService::UpdateContainerResources(
     cri::UpdateContainerResourcesResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    reactor->Finish(ToGrpc(containers_.Update(request->container_id(), request->linux())));
+    Result<std::string> id = containers_.ResolveId(request->container_id());
+    reactor->Finish(ToGrpc(id.ok() ? containers_.Update(*id, request->linux()) : id.status()));
   });
   return reactor;
 }
@@ -183,7 +192,8 @@ grpc::ServerUnaryReactor* RuntimeService::ReopenContainerLog(
     cri::ReopenContainerLogResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    reactor->Finish(ToGrpc(containers_.ReopenLog(request->container_id())));
+    Result<std::string> id = containers_.ResolveId(request->container_id());
+    reactor->Finish(ToGrpc(id.ok() ? containers_.ReopenLog(*id) : id.status()));
   });
   return reactor;
 }

@@ -64,7 +64,8 @@ grpc::ServerUnaryReactor* RuntimeService::StopPodSandbox(grpc::CallbackServerCon
                                                          cri::StopPodSandboxResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    cria::Status s = pods_.Stop(request->pod_sandbox_id());
+    Result<std::string> id = pods_.ResolveId(request->pod_sandbox_id());
+    cria::Status s = id.ok() ? pods_.Stop(*id) : id.status();
     // Stopping a pod that is gone is fine: the kubelet retries stops.
     if (s.code() == StatusCode::kNotFound) s = cria::OkStatus();
     reactor->Finish(ToGrpc(s));
@@ -77,7 +78,8 @@ grpc::ServerUnaryReactor* RuntimeService::RemovePodSandbox(
     cri::RemovePodSandboxResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    reactor->Finish(ToGrpc(pods_.Remove(request->pod_sandbox_id())));
+    Result<std::string> id = pods_.ResolveId(request->pod_sandbox_id());
+    reactor->Finish(ToGrpc(id.ok() ? pods_.Remove(*id) : id.status()));
   });
   return reactor;
 }
@@ -87,9 +89,12 @@ grpc::ServerUnaryReactor* RuntimeService::UpdatePodSandboxResources(
     cri::UpdatePodSandboxResourcesResponse*) {
   auto* reactor = context->DefaultReactor();
   boost::asio::post(workers_, [this, reactor, request] {
-    reactor->Finish(ToGrpc(pods_.UpdateResources(
-        request->pod_sandbox_id(), request->has_overhead() ? &request->overhead() : nullptr,
-        request->has_resources() ? &request->resources() : nullptr)));
+    Result<std::string> id = pods_.ResolveId(request->pod_sandbox_id());
+    reactor->Finish(ToGrpc(
+        id.ok()
+            ? pods_.UpdateResources(*id, request->has_overhead() ? &request->overhead() : nullptr,
+                                    request->has_resources() ? &request->resources() : nullptr)
+            : id.status()));
   });
   return reactor;
 }
@@ -98,7 +103,8 @@ grpc::ServerUnaryReactor* RuntimeService::PodSandboxStatus(
     grpc::CallbackServerContext* context, const cri::PodSandboxStatusRequest* request,
     cri::PodSandboxStatusResponse* response) {
   auto* reactor = context->DefaultReactor();
-  Result<pods::PodRecord> record = pods_.Get(request->pod_sandbox_id());
+  Result<std::string> id = pods_.ResolveId(request->pod_sandbox_id());
+  Result<pods::PodRecord> record = id.ok() ? pods_.Get(*id) : id.status();
   if (record.ok()) {
     FillStatus(*record, response->mutable_status());
     if (request->verbose()) {

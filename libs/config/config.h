@@ -60,6 +60,10 @@ struct RuntimeSection {
   std::string pinns_path = "cria-pinns";
   std::string pause_path = "cria-pause";
   std::vector<std::string> cdi_spec_dirs = {"/etc/cdi", "/var/run/cdi"};
+  // DESIGN.md section 10, as CRI-O's default_capabilities.
+  std::vector<std::string> default_capabilities = {"CHOWN",   "DAC_OVERRIDE",     "FSETID",
+                                                   "FOWNER",  "SETGID",           "SETUID",
+                                                   "SETPCAP", "NET_BIND_SERVICE", "KILL"};
 };
 
 struct Config {

@@ -153,6 +153,16 @@ TEST_CASE("list keys take YAML sequences and check each item") {
         std::string::npos);
 }
 
+TEST_CASE("runtime.default_capabilities takes capability names, in any spelling") {
+  Config c;
+  REQUIRE(ApplyYaml("runtime:\n  default_capabilities: [chown, CAP_NET_RAW, KILL]\n", "f", c).ok());
+  CHECK(c.runtime.default_capabilities == std::vector<std::string>{"chown", "CAP_NET_RAW", "KILL"});
+  CHECK(ApplyYaml("runtime:\n  default_capabilities: []\n", "f", c).ok());
+  CHECK(c.runtime.default_capabilities.empty());
+  CHECK(ErrorOf("runtime:\n  default_capabilities: [CHOWN, FLY]\n") ==
+        "/etc/cria/cria.yaml:2:25: runtime.default_capabilities: unknown capability \"FLY\"");
+}
+
 TEST_CASE("a bad drop-in is named in the error and nothing is half applied") {
   TempDir dir("cria-config-test-", "/tmp");
   WriteIn(dir, "cria.d/50-bad.yaml", "runtime:\n  cgroup_driver: systemdd\n");

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "libs/capabilities/capability_names.h"
 #include "libs/config/values.h"
 
 namespace cria::config {
@@ -54,6 +55,8 @@ Status GroupName(std::string_view v) {
   }
   return OkStatus();
 }
+
+Status Capability(std::string_view v) { return caps::NormalizeCapability(v).status(); }
 
 Status NonEmpty(std::string_view v) {
   return v.empty() ? Invalid("must not be empty") : OkStatus();
@@ -348,6 +351,13 @@ std::vector<KeyDef> BuildSchema() {
       "Containers ask for CDI devices by name (device plugins, DRA drivers). Empty:\n"
       "CDI devices are refused.",
       [](Config& c) -> std::vector<std::string>& { return c.runtime.cdi_spec_dirs; }, AbsoluteDir));
+  keys.push_back(StringListKey(
+      "runtime", "default_capabilities",
+      "Capabilities a container that is not privileged starts with, before its security\n"
+      "context adds or drops any (as CRI-O's default_capabilities): names with or without\n"
+      "CAP_, in any case. Those the runtime itself lacks are left out.",
+      [](Config& c) -> std::vector<std::string>& { return c.runtime.default_capabilities; },
+      Capability));
   return keys;
 }
 

@@ -16,6 +16,7 @@
 #include "services/runtime/pods/pod_manager.h"
 #include "services/runtime/server/info_service.h"
 #include "services/runtime/server/runtime_service.h"
+#include "services/runtime/spec/capabilities.h"
 #include "services/runtime/spec/host_detect.h"
 #include "services/runtime/spec/host_facts.h"
 
@@ -69,6 +70,14 @@ int main(int argc, char** argv) {
     cria::log::Error("cannot inspect the host", {{"error", host.status()}});
     return 1;
   }
+  auto default_capabilities =
+      cria::runtime::spec::NormalizeCapabilities(cfg.runtime.default_capabilities);
+  if (!default_capabilities.ok()) {  // the loader has checked them; this is a backstop
+    cria::log::Error("bad runtime.default_capabilities",
+                     {{"error", default_capabilities.status()}});
+    return 1;
+  }
+  host->default_capabilities = *std::move(default_capabilities);
   if (host->oom_score_adj_floor > -1000) {
     cria::log::Info("no CAP_SYS_RESOURCE: container oom_score_adj is clamped",
                     {{"floor", host->oom_score_adj_floor}});

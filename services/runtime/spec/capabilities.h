@@ -7,22 +7,23 @@
 #include <vector>
 
 #include "cri/runtime/v1/cri_api.h"
+#include "libs/capabilities/capability_names.h"
 #include "libs/status/status.h"
 #include "services/runtime/spec/oci_spec.h"
 
 namespace cria::runtime::spec {
 
-// Every capability cria knows, "CAP_CHOWN" (0) to "CAP_CHECKPOINT_RESTORE" (40), in number
-// order.
-const std::vector<std::string>& KnownCapabilities();
+// The names themselves live in libs/capabilities, which the config loader checks with.
+using caps::KnownCapabilities;
+using caps::NormalizeCapability;
 
 // The default set of an unprivileged container (DESIGN.md §10): CHOWN, DAC_OVERRIDE,
 // FSETID, FOWNER, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, KILL.
 std::vector<std::string> DefaultCapabilities();
 
-// "net_admin", "NET_ADMIN" or "CAP_NET_ADMIN" → "CAP_NET_ADMIN". InvalidArgument naming the
-// capability if cria does not know it.
-Result<std::string> NormalizeCapability(std::string_view name);
+// Each of `names` normalized (NormalizeCapability), without repeats, in number order: the
+// operator's runtime.default_capabilities as the spec writes them.
+Result<std::vector<std::string>> NormalizeCapabilities(const std::vector<std::string>& names);
 
 // The known capabilities whose bits are set in `mask` (CapBnd of /proc/self/status).
 std::vector<std::string> CapabilitiesFromMask(uint64_t mask);

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "libs/config/config.h"
 #include "services/runtime/spec/capabilities.h"
 #include "services/runtime/spec/environment.h"
 #include "services/runtime/spec/process_args.h"
@@ -198,6 +199,27 @@ TEST_CASE("capability masks and names") {
   CHECK(*NormalizeCapability("net_admin") == "CAP_NET_ADMIN");
   CHECK(*NormalizeCapability("CAP_BPF") == "CAP_BPF");
   CHECK(NormalizeCapability("CAP_").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("runtime.default_capabilities: normalized, without repeats, in number order") {
+  // The config's embedded default is DESIGN.md's set.
+  Result<Strings> embedded = NormalizeCapabilities(config::Config{}.runtime.default_capabilities);
+  REQUIRE(embedded.ok());
+  CHECK(*embedded == kDefaultsInOrder);
+  Result<Strings> mine = NormalizeCapabilities({"kill", "CAP_NET_RAW", "chown", "KILL"});
+  REQUIRE(mine.ok());
+  CHECK(*mine == Strings{"CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"});
+  CHECK(NormalizeCapabilities({}).value().empty());
+  Result<Strings> bad = NormalizeCapabilities({"CHOWN", "FLY"});
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(MessageOf(bad.status()), Contains("\"FLY\""));
+  // They replace the built-in set; the request's adds and drops apply on top.
+  cri::Capability requested;
+  requested.add_add_capabilities("SYS_CHROOT");
+  requested.add_drop_capabilities("KILL");
+  Result<Capabilities> caps = BuildCapabilities(requested, false, *mine, KnownCapabilities());
+  REQUIRE(caps.ok());
+  CHECK(caps->bounding == Strings{"CAP_CHOWN", "CAP_NET_RAW", "CAP_SYS_CHROOT"});
 }
 
 }  // namespace

@@ -64,6 +64,7 @@ struct RuntimeSection {
   std::vector<std::string> default_capabilities = {"CHOWN",   "DAC_OVERRIDE",     "FSETID",
                                                    "FOWNER",  "SETGID",           "SETUID",
                                                    "SETPCAP", "NET_BIND_SERVICE", "KILL"};
+  std::vector<std::string> default_sysctls;  // name=value, as CRI-O's default_sysctls
 };
 
 struct Config {

@@ -163,6 +163,20 @@ TEST_CASE("runtime.default_capabilities takes capability names, in any spelling"
         "/etc/cria/cria.yaml:2:25: runtime.default_capabilities: unknown capability \"FLY\"");
 }
 
+TEST_CASE("runtime.default_sysctls takes name=value items") {
+  Config c;
+  CHECK(c.runtime.default_sysctls.empty());  // as CRI-O
+  REQUIRE(ApplyYaml("runtime:\n  default_sysctls: [\"net.ipv4.ping_group_range=0 2147483647\"]\n",
+                    "f", c)
+              .ok());
+  CHECK(c.runtime.default_sysctls ==
+        std::vector<std::string>{"net.ipv4.ping_group_range=0 2147483647"});
+  CHECK(
+      ErrorOf("runtime:\n  default_sysctls: [net.ipv4.ip_forward]\n")
+          .find("runtime.default_sysctls: \"net.ipv4.ip_forward\" is not of the form key=value") !=
+      std::string::npos);
+}
+
 TEST_CASE("a bad drop-in is named in the error and nothing is half applied") {
   TempDir dir("cria-config-test-", "/tmp");
   WriteIn(dir, "cria.d/50-bad.yaml", "runtime:\n  cgroup_driver: systemdd\n");

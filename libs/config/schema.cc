@@ -358,6 +358,13 @@ std::vector<KeyDef> BuildSchema() {
       "CAP_, in any case. Those the runtime itself lacks are left out.",
       [](Config& c) -> std::vector<std::string>& { return c.runtime.default_capabilities; },
       Capability));
+  keys.push_back(StringListKey(
+      "runtime", "default_sysctls",
+      "Sysctls every pod gets, as CRI-O's default_sysctls: name=value items, namespaced\n"
+      "ones only (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*,\n"
+      "kernel.hostname, kernel.domainname; another stops cria-runtime at start). A pod's\n"
+      "own value wins; a pod sharing that namespace with the host goes without it.",
+      [](Config& c) -> std::vector<std::string>& { return c.runtime.default_sysctls; }, KeyValue));
   return keys;
 }
 

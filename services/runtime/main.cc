@@ -19,6 +19,7 @@
 #include "services/runtime/spec/capabilities.h"
 #include "services/runtime/spec/host_detect.h"
 #include "services/runtime/spec/host_facts.h"
+#include "services/runtime/spec/sysctls.h"
 
 namespace {
 
@@ -78,6 +79,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   host->default_capabilities = *std::move(default_capabilities);
+  // Checked for every pod at once: one that is not namespaced would fail them all.
+  auto default_sysctls = cria::runtime::spec::ParseDefaultSysctls(cfg.runtime.default_sysctls);
+  if (!default_sysctls.ok()) {
+    cria::log::Error("bad runtime.default_sysctls", {{"error", default_sysctls.status()}});
+    return 1;
+  }
   if (host->oom_score_adj_floor > -1000) {
     cria::log::Info("no CAP_SYS_RESOURCE: container oom_score_adj is clamped",
                     {{"floor", host->oom_score_adj_floor}});
@@ -120,6 +127,7 @@ int main(int argc, char** argv) {
     if (runtimes.count(name) != 0) options.handlers.push_back(name);  // in the config's order
   }
   options.missing_handlers = missing_handlers;
+  options.default_sysctls = *std::move(default_sysctls);
   pods::PodManager pod_manager(options, network, &infra);
   if (cria::Status s = pod_manager.Init(); !s.ok()) {
     cria::log::Error("cannot prepare the pod store", {{"error", s}});

@@ -38,8 +38,9 @@ struct Pods {
   Stack stack;
   std::unique_ptr<cri::RuntimeService::Stub> cri;
 
-  Pods() {
-    stack.WritePodNetworkConfig("podnet", BridgeName(), Subnet());
+  // `runtime_yaml`: more keys of the runtime section ("  key: value\n" lines).
+  explicit Pods(const std::string& runtime_yaml = "") {
+    stack.WritePodNetworkConfig("podnet", BridgeName(), Subnet(), runtime_yaml);
     stack.StartAll();
     Connect();
   }
@@ -409,6 +410,70 @@ TEST_CASE("a pod's sysctls never reach the node") {
   CHECK(ReadAll(port_start) == node_port_start);
   REQUIRE(pods.Remove(id).ok());
   CHECK(pods.Leftovers().empty());
+}
+
+TEST_CASE("runtime.default_sysctls: in every pod that has the namespace, its own value wins") {
+  const std::string ping_range = "/proc/sys/net/ipv4/ping_group_range";
+  const std::string shm_rmid_forced = "/proc/sys/kernel/shm_rmid_forced";
+  const std::string port_start = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+  const NodeSysctl saved[] = {NodeSysctl(ping_range), NodeSysctl(shm_rmid_forced),
+                              NodeSysctl(port_start)};
+  const std::string& node_range = saved[0].value;
+  const std::string& node_shm = saved[1].value;
+  const std::string& node_port_start = saved[2].value;
+  REQUIRE((node_shm == "0\n" || node_shm == "1\n"));
+  const std::string other_shm = node_shm == "0\n" ? "1" : "0";
+  REQUIRE(node_range != "0\t2147483647\n");
+  Pods pods(
+      "  default_sysctls: [\"net.ipv4.ping_group_range=0 2147483647\", "
+      "\"kernel/shm_rmid_forced=" +
+      other_shm + "\", \"net.ipv4.ip_unprivileged_port_start=0\"]\n");
+  auto in = [&](const std::string& ns, const std::string& id, const std::string& path) {
+    const std::string dir = ns == "net" ? "/netns/" : "/ns/" + ns + "/";
+    return RunCommand(
+               {"/usr/bin/nsenter", "--" + ns + "=" + pods.stack.run_dir() + dir + id, "cat", path})
+        .output;
+  };
+
+  // A pod with its own namespaces gets the defaults, but its own port start.
+  cri::PodSandboxConfig config = Pods::Config("defaults");
+  config.mutable_linux()->mutable_sysctls()->clear();
+  (*config.mutable_linux()->mutable_sysctls())["net.ipv4.ip_unprivileged_port_start"] = "1024";
+  std::string id;
+  REQUIRE(pods.Run(config, &id).ok());
+  CHECK(in("net", id, ping_range) == "0\t2147483647\n");
+  CHECK(in("net", id, port_start) == "1024\n");
+  CHECK(in("ipc", id, shm_rmid_forced) == other_shm + "\n");
+
+  // A hostNetwork pod runs, without the net.* defaults (they would change the node), with
+  // the IPC one in its own IPC namespace.
+  cri::PodSandboxConfig host = Pods::Config("hostnet");
+  host.mutable_linux()->mutable_sysctls()->clear();
+  host.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
+      cri::NODE);
+  std::string host_id;
+  grpc::Status s = pods.Run(host, &host_id);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(in("ipc", host_id, shm_rmid_forced) == other_shm + "\n");
+  CHECK(ReadAll(ping_range) == node_range);
+  CHECK(ReadAll(port_start) == node_port_start);
+  CHECK(ReadAll(shm_rmid_forced) == node_shm);
+  REQUIRE(pods.Remove(id).ok());
+  REQUIRE(pods.Remove(host_id).ok());
+  CHECK(pods.Leftovers().empty());
+}
+
+TEST_CASE("runtime.default_sysctls naming a node-wide sysctl stops cria-runtime at start") {
+  Stack stack;
+  stack.WritePodNetworkConfig("podnet", BridgeName(), Subnet(),
+                              "  default_sysctls: [\"vm.swappiness=1\"]\n");
+  std::vector<std::string> argv = {BinaryPath("runtime")};
+  for (const std::string& flag : stack.CommonFlags()) argv.push_back(flag);
+  CommandResult r = RunCommand(argv);
+  CHECK(r.exit_code == 1);
+  CHECK(r.error.find("default_sysctls") != std::string::npos);
+  CHECK(r.error.find("vm.swappiness is not namespaced") != std::string::npos);
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ struct PodManagerOptions {
   std::map<std::string, std::string> missing_handlers;
   cgroups::Driver cgroup_driver = cgroups::Driver::kCgroupfs;  // for cgroup_parent's syntax
   std::string node_hostname;  // as detected at start (spec::HostFacts), for pods with none
+  // runtime.default_sysctls (spec::ParseDefaultSysctls): set in every pod that has the
+  // namespace of its own and no value of its own.
+  std::map<std::string, std::string> default_sysctls;
 };
 
 class PodManager {

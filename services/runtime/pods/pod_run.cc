@@ -76,22 +76,15 @@ Status CheckConfig(const ::runtime::v1::PodSandboxConfig& config, cgroups::Drive
   }
   // The containers' cgroups go under cgroup_parent, in the driver's syntax: a parent the
   // driver cannot take would fail every CreateContainer later.
-  CRIA_RETURN_IF_ERROR(spec::CgroupsPath(config.linux().cgroup_parent(), driver, "pod").status(),
-                       "RunPodSandbox");
-  // Before anything is made: cria-pinns writes the IPC and UTS ones, and a sysctl that is
-  // not namespaced, or whose namespace is the host's, would change the whole node.
-  const auto& ns = config.linux().security_context().namespace_options();
-  return Annotate(spec::BuildSysctls(config.linux().sysctls(), ns.network() == ::runtime::v1::NODE,
-                                     ns.ipc() == ::runtime::v1::NODE)
-                      .status(),
+  return Annotate(spec::CgroupsPath(config.linux().cgroup_parent(), driver, "pod").status(),
                   "RunPodSandbox");
 }
 
-// Appends `--sysctl KEY=VALUE` to cria-pinns' `argv` for each of the pod's net.* sysctls
-// (network) or each of its others.
-void AppendSysctls(const ::runtime::v1::PodSandboxConfig& config, bool network,
+// Appends `--sysctl KEY=VALUE` to cria-pinns' `argv` for each net.* sysctl of `sysctls`
+// (network) or each of the others.
+void AppendSysctls(const std::map<std::string, std::string>& sysctls, bool network,
                    std::vector<std::string>& argv) {
-  for (const auto& [key, value] : config.linux().sysctls()) {
+  for (const auto& [key, value] : sysctls) {
     if (spec::IsNetworkSysctl(key) != network) continue;
     argv.push_back("--sysctl");
     argv.push_back(key + "=" + value);
@@ -118,6 +111,14 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
                                     const std::string& runtime_handler,
                                     std::chrono::system_clock::time_point caller_deadline) {
   CRIA_RETURN_IF_ERROR(CheckConfig(config, options_.cgroup_driver), "");
+  // Checked before anything is made: cria-pinns writes the IPC and UTS ones, and a sysctl
+  // that is not namespaced, or whose namespace is the host's, would change the whole node.
+  const auto& ns = config.linux().security_context().namespace_options();
+  CRIA_ASSIGN_OR_RETURN(
+      auto sysctls,
+      spec::PodSysctls(options_.default_sysctls, config.linux().sysctls(),
+                       ns.network() == ::runtime::v1::NODE, ns.ipc() == ::runtime::v1::NODE),
+      "RunPodSandbox");
   if (auto missing = options_.missing_handlers.find(runtime_handler);
       missing != options_.missing_handlers.end()) {
     // Configured, so not the request's mistake: this node cannot run it.
@@ -183,7 +184,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
   std::vector<std::string> pinns = {options_.pinns, "--dir", options_.ns_dir, "--name", record.id};
   if (!record.HostIpc()) pinns.push_back("--ipc");
   if (!record.HostNetwork()) pinns.push_back("--uts");
-  AppendSysctls(config, /*network=*/false, pinns);
+  AppendSysctls(sysctls, /*network=*/false, pinns);
   if (!record.HostIpc() || !record.HostNetwork()) {
     CRIA_RETURN_IF_ERROR(RunPinns(std::move(pinns)), what);
     if (!record.HostIpc()) record.ipc_ns = options_.ns_dir + "/ipc/" + record.id;
@@ -204,7 +205,7 @@ Result<std::string> PodManager::Run(const ::runtime::v1::PodSandboxConfig& confi
     // The net.* sysctls go into the pod's network namespace now: one it does not have
     // would otherwise fail every container's start instead of this call.
     std::vector<std::string> net_sysctls = {options_.pinns, "--netns", record.net_ns};
-    AppendSysctls(config, /*network=*/true, net_sysctls);
+    AppendSysctls(sysctls, /*network=*/true, net_sysctls);
     if (net_sysctls.size() > 3) CRIA_RETURN_IF_ERROR(RunPinns(std::move(net_sysctls)), what);
   }
   CRIA_RETURN_IF_ERROR(WritePodFiles(dir, config, record.ips, options_.node_hostname), what);

@@ -321,6 +321,56 @@ TEST_CASE("sysctls: namespaced ones in the pod's own namespaces") {
   }
 }
 
+TEST_CASE("default sysctls: name=value items, namespaced ones only") {
+  Result<std::map<std::string, std::string>> parsed = ParseDefaultSysctls(
+      {"net.ipv4.ping_group_range=0 2147483647", "kernel/shm_rmid_forced=1", "kernel.sem=a=b"});
+  REQUIRE(parsed.ok());
+  CHECK(*parsed ==
+        std::map<std::string, std::string>{{"kernel.sem", "a=b"},
+                                           {"kernel/shm_rmid_forced", "1"},
+                                           {"net.ipv4.ping_group_range", "0 2147483647"}});
+  CHECK(ParseDefaultSysctls({}).value().empty());
+  Status node = ParseDefaultSysctls({"net.ipv4.ip_forward=1", "vm.swappiness=1"}).status();
+  CHECK(node.code() == StatusCode::kInvalidArgument);
+  CHECK(MessageOf(node) ==
+        "default: sysctl vm.swappiness is not namespaced and cannot be set for a pod");
+  for (const char* bad : {"net.ipv4.ip_forward", "=1"}) {
+    Status s = ParseDefaultSysctls({bad}).status();
+    CHECK(s.code() == StatusCode::kInvalidArgument);
+    CHECK_THAT(MessageOf(s), Contains("not of the form name=value"));
+  }
+}
+
+TEST_CASE("a pod's sysctls: its own, then the defaults it has the namespace of") {
+  const std::map<std::string, std::string> defaults = {
+      {"net.ipv4.ping_group_range", "0 2147483647"},
+      {"net/ipv4/ip_unprivileged_port_start", "0"},
+      {"kernel.shm_rmid_forced", "1"},
+      {"kernel.domainname", "example"}};
+  using Map = std::map<std::string, std::string>;
+  // The pod's own value wins, whichever separator either side uses.
+  auto own = Sysctls({{"net.ipv4.ip_unprivileged_port_start", "80"}});
+  CHECK(PodSysctls(defaults, own, false, false).value() ==
+        Map{{"kernel.domainname", "example"},
+            {"kernel.shm_rmid_forced", "1"},
+            {"net.ipv4.ip_unprivileged_port_start", "80"},
+            {"net.ipv4.ping_group_range", "0 2147483647"}});
+  // Host network (and so the host's UTS namespace): no net.* or UTS defaults; host IPC: no
+  // IPC ones. Left out, not refused.
+  CHECK(PodSysctls(defaults, {}, true, false).value() == Map{{"kernel.shm_rmid_forced", "1"}});
+  CHECK(PodSysctls(defaults, {}, false, true).value() ==
+        Map{{"kernel.domainname", "example"},
+            {"net.ipv4.ping_group_range", "0 2147483647"},
+            {"net/ipv4/ip_unprivileged_port_start", "0"}});
+  CHECK(PodSysctls(defaults, {}, true, true).value().empty());
+  // The pod's own are still checked.
+  Status s = PodSysctls(defaults, Sysctls({{"net.ipv4.ip_forward", "1"}}), true, false).status();
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(MessageOf(s), Contains("host networking"));
+  CHECK(PodSysctls({}, own, false, false).value() ==
+        Map{{"net.ipv4.ip_unprivileged_port_start", "80"}});
+}
+
 TEST_CASE("an update replaces what it sets and keeps the rest") {
   cri::LinuxContainerResources current;
   current.set_cpu_shares(256);

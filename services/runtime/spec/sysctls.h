@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "google/protobuf/map.h"
 #include "libs/status/status.h"
@@ -18,6 +19,20 @@ namespace cria::runtime::spec {
 // Names may use '/' instead of '.'. Anything else is not namespaced and would change the
 // whole node: InvalidArgument, as are the namespaced ones in a host namespace.
 Result<std::map<std::string, std::string>> BuildSysctls(
+    const google::protobuf::Map<std::string, std::string>& sysctls, bool host_network,
+    bool host_ipc);
+
+// runtime.default_sysctls ("name=value" items, as CRI-O's default_sysctls) as a map.
+// InvalidArgument naming an item that is not of that form or not namespaced (every pod
+// would refuse it).
+Result<std::map<std::string, std::string>> ParseDefaultSysctls(
+    const std::vector<std::string>& items);
+
+// The sysctls a pod gets: its own `sysctls` (checked as BuildSysctls checks them), then
+// each of `defaults` the pod gives no value of (names compared in '.' form) whose namespace
+// the pod has of its own; one in a namespace it shares with the host is left out.
+Result<std::map<std::string, std::string>> PodSysctls(
+    const std::map<std::string, std::string>& defaults,
     const google::protobuf::Map<std::string, std::string>& sysctls, bool host_network,
     bool host_ipc);
 

@@ -65,6 +65,7 @@ struct RuntimeSection {
                                                    "FOWNER",  "SETGID",           "SETUID",
                                                    "SETPCAP", "NET_BIND_SERVICE", "KILL"};
   std::vector<std::string> default_sysctls;  // name=value, as CRI-O's default_sysctls
+  std::vector<std::string> default_ulimits;  // name=soft:hard, as CRI-O's default_ulimits
 };
 
 struct Config {

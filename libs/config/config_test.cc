@@ -163,6 +163,16 @@ TEST_CASE("runtime.default_capabilities takes capability names, in any spelling"
         "/etc/cria/cria.yaml:2:25: runtime.default_capabilities: unknown capability \"FLY\"");
 }
 
+TEST_CASE("runtime.default_ulimits takes name=limits items") {
+  Config c;
+  CHECK(c.runtime.default_ulimits.empty());  // as CRI-O
+  REQUIRE(ApplyYaml("runtime:\n  default_ulimits: [\"nofile=1024:4096\"]\n", "f", c).ok());
+  CHECK(c.runtime.default_ulimits == std::vector<std::string>{"nofile=1024:4096"});
+  CHECK(ErrorOf("runtime:\n  default_ulimits: [nofile]\n")
+            .find("runtime.default_ulimits: \"nofile\" is not of the form key=value") !=
+        std::string::npos);
+}
+
 TEST_CASE("runtime.default_sysctls takes name=value items") {
   Config c;
   CHECK(c.runtime.default_sysctls.empty());  // as CRI-O

@@ -365,6 +365,13 @@ std::vector<KeyDef> BuildSchema() {
       "kernel.hostname, kernel.domainname; another stops cria-runtime at start). A pod's\n"
       "own value wins; a pod sharing that namespace with the host goes without it.",
       [](Config& c) -> std::vector<std::string>& { return c.runtime.default_sysctls; }, KeyValue));
+  keys.push_back(StringListKey(
+      "runtime", "default_ulimits",
+      "Resource limits every container's process starts with, as CRI-O's\n"
+      "default_ulimits: name=soft:hard or name=limit (core, cpu, data, fsize, locks,\n"
+      "memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack; -1\n"
+      "or unlimited for no limit). Empty: containers inherit cria-runtime's limits.",
+      [](Config& c) -> std::vector<std::string>& { return c.runtime.default_ulimits; }, KeyValue));
   return keys;
 }
 

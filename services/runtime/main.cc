@@ -1,4 +1,5 @@
 // cria-runtime: pods and containers, the CRI RuntimeService (DESIGN.md section 1).
+#include <algorithm>
 #include <map>
 
 #include "libs/daemon/daemon.h"
@@ -19,6 +20,7 @@
 #include "services/runtime/spec/capabilities.h"
 #include "services/runtime/spec/host_detect.h"
 #include "services/runtime/spec/host_facts.h"
+#include "services/runtime/spec/rlimits.h"
 #include "services/runtime/spec/sysctls.h"
 
 namespace {
@@ -79,6 +81,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   host->default_capabilities = *std::move(default_capabilities);
+  // Checked for every container at once, as each of them would fail its start.
+  auto rlimits = cria::runtime::spec::ParseUlimits(cfg.runtime.default_ulimits);
+  if (rlimits.ok()) {
+    const auto& held = host->all_capabilities;
+    const bool can_raise = std::find(held.begin(), held.end(), "CAP_SYS_RESOURCE") != held.end();
+    if (cria::Status s = cria::runtime::spec::CheckRaisable(*rlimits, can_raise); !s.ok()) {
+      rlimits = s;
+    }
+  }
+  if (!rlimits.ok()) {
+    cria::log::Error("bad runtime.default_ulimits", {{"error", rlimits.status()}});
+    return 1;
+  }
   // Checked for every pod at once: one that is not namespaced would fail them all.
   auto default_sysctls = cria::runtime::spec::ParseDefaultSysctls(cfg.runtime.default_sysctls);
   if (!default_sysctls.ok()) {
@@ -148,6 +163,7 @@ int main(int argc, char** argv) {
   container_options.runtimes = runtimes;
   container_options.host = *host;
   container_options.cdi_spec_dirs = cfg.runtime.cdi_spec_dirs;
+  container_options.rlimits = *std::move(rlimits);
   containers::ContainerManager container_manager(container_options, pod_manager, images, storage,
                                                  **exits);
   if (cria::Status s = container_manager.Init(); !s.ok()) {

@@ -315,6 +315,40 @@ TEST_CASE("capabilities: runtime.default_capabilities replaces the default set")
   CHECK(c.Sh(changed, "ping -c 1 -W 5 127.0.0.1").exit_code() != 0);
 }
 
+TEST_CASE("runtime.default_ulimits: the limits of every container's processes") {
+  CriClusterOptions options = SecurityOptions();
+  options.runtime_yaml = "  default_ulimits: [\"nofile=1000:2000\", \"core=0\"]\n";
+  Cluster c(std::move(options));
+  const std::string pod = c.RunPod("limits");
+  const std::string id = c.Sleeper(pod, "limited");
+  // "Max open files  1000  2000  files" -> "1000 2000".
+  auto limit = [](const std::string& limits, const std::string& name) {
+    std::istringstream lines(limits);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(name, 0) != 0) continue;
+      std::istringstream words(line.substr(name.size()));
+      std::string soft, hard;
+      words >> soft >> hard;
+      return soft + " " + hard;
+    }
+    return std::string("none");
+  };
+  // The container's own process (PID 1 of its PID namespace).
+  const std::string main_limits = c.Sh(id, "cat /proc/1/limits").stdout();
+  CHECK(limit(main_limits, "Max open files") == "1000 2000");
+  CHECK(limit(main_limits, "Max core file size") == "0 0");
+  // A process exec'd in it gets the same limits from the container's process (its
+  // config.json's), except that runc before 1.1.13 built with Go 1.19 or later (Debian 12's
+  // 1.1.5) raises the exec'd process's soft nofile to the hard limit: Go's start-up raises
+  // it in `runc init`, racing the limits `runc exec` sets (opencontainers/runc#4195).
+  const std::string exec_limits = c.Sh(id, "cat /proc/self/limits").stdout();
+  const std::string exec_nofile = limit(exec_limits, "Max open files");
+  INFO(TestOciRuntime() << ": " << exec_nofile);
+  const bool runc = TestOciRuntime().find("runc") != std::string::npos;
+  CHECK((exec_nofile == "1000 2000" || (runc && exec_nofile == "2000 2000")));
+  CHECK(limit(exec_limits, "Max core file size") == "0 0");
+}
+
 TEST_CASE("seccomp: RuntimeDefault blocks unshare, Unconfined allows it") {
   Cluster c;
   const std::string pod = c.RunPod("seccomp");

@@ -1,6 +1,7 @@
 // Pod sandboxes through the CRI socket with the real cria-runtime, cria-network (CNI
 // bridge + host-local) and cria-pinns: what a pod gets, name reservation, stop and
 // remove that leave nothing, bad input that leaks nothing, and a restart that keeps pods.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -474,6 +475,38 @@ TEST_CASE("runtime.default_sysctls naming a node-wide sysctl stops cria-runtime 
   CHECK(r.exit_code == 1);
   CHECK(r.error.find("default_sysctls") != std::string::npos);
   CHECK(r.error.find("vm.swappiness is not namespaced") != std::string::npos);
+}
+
+TEST_CASE(
+    "runtime.default_ulimits above cria-runtime's own hard limit, without the "
+    "capability to raise it, stops cria-runtime at start") {
+  rlimit own{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &own) == 0);
+  REQUIRE(own.rlim_max != RLIM_INFINITY);
+  Stack stack;
+  stack.WritePodNetworkConfig(
+      "podnet", BridgeName(), Subnet(),
+      "  default_ulimits: [\"nofile=1024:" + std::to_string(own.rlim_max + 1) + "\"]\n");
+  std::vector<std::string> argv = {BinaryPath("runtime")};
+  for (const std::string& flag : stack.CommonFlags()) argv.push_back(flag);
+  std::string bounding;
+  std::istringstream status(ReadAll("/proc/self/status"));
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("CapBnd:", 0) == 0) bounding = line.substr(7);
+  }
+  const bool can_raise = (std::stoull(bounding, nullptr, 16) >> 24) & 1;  // CAP_SYS_RESOURCE
+  if (can_raise) {
+    // It may raise it: it starts (and is stopped again).
+    stack.Start("runtime");
+    CHECK(stack.Terminate("runtime") == 0);
+  } else {
+    CommandResult r = RunCommand(argv);
+    CHECK(r.exit_code == 1);
+    CHECK(r.error.find("default_ulimits") != std::string::npos);
+    CHECK(r.error.find("nofile hard limit " + std::to_string(own.rlim_max + 1) +
+                       " is above cria-runtime's own (" + std::to_string(own.rlim_max) + ")") !=
+          std::string::npos);
+  }
 }
 
 }  // namespace

@@ -183,6 +183,7 @@ Result<std::string> ContainerManager::Create(
   prepared.pod_files = {files.hosts, files.resolv_conf, files.hostname,
                         pod.HostIpc() ? "/dev/shm" : files.shm};
   prepared.volumes_dir = record.bundle + "/volumes";
+  prepared.rlimits = options_.rlimits;
   prepared.cdi_edits = std::move(cdi_edits);
   (void)pod_config;  // the stored pod config is authoritative
   CRIA_ASSIGN_OR_RETURN(spec::GeneratedSpec generated,

@@ -50,6 +50,9 @@ struct ContainerManagerOptions {
   spec::HostFacts host;
   // Where CDI spec files are read from, lowest priority first; empty: CDI devices refused.
   std::vector<std::string> cdi_spec_dirs;
+  // runtime.default_ulimits: every container's process.rlimits (none: it inherits
+  // cria-runtime's through conmon and the OCI runtime).
+  std::vector<spec::Rlimit> rlimits;
 };
 
 struct ExecResult {

@@ -66,6 +66,7 @@ struct RuntimeSection {
                                                    "SETPCAP", "NET_BIND_SERVICE", "KILL"};
   std::vector<std::string> default_sysctls;  // name=value, as CRI-O's default_sysctls
   std::vector<std::string> default_ulimits;  // name=soft:hard, as CRI-O's default_ulimits
+  std::string seccomp_profile;               // empty: the built-in RuntimeDefault
 };
 
 struct Config {

@@ -173,6 +173,16 @@ TEST_CASE("runtime.default_ulimits takes name=limits items") {
         std::string::npos);
 }
 
+TEST_CASE("runtime.seccomp_profile is empty or an absolute path") {
+  Config c;
+  CHECK(c.runtime.seccomp_profile.empty());  // the built-in profile
+  REQUIRE(ApplyYaml("runtime:\n  seccomp_profile: /etc/cria/seccomp.json\n", "f", c).ok());
+  CHECK(c.runtime.seccomp_profile == "/etc/cria/seccomp.json");
+  CHECK(ErrorOf("runtime:\n  seccomp_profile: seccomp.json\n")
+            .find("runtime.seccomp_profile: \"seccomp.json\" is not an absolute path") !=
+        std::string::npos);
+}
+
 TEST_CASE("runtime.default_sysctls takes name=value items") {
   Config c;
   CHECK(c.runtime.default_sysctls.empty());  // as CRI-O

@@ -372,6 +372,11 @@ std::vector<KeyDef> BuildSchema() {
       "memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack; -1\n"
       "or unlimited for no limit). Empty: containers inherit cria-runtime's limits.",
       [](Config& c) -> std::vector<std::string>& { return c.runtime.default_ulimits; }, KeyValue));
+  keys.push_back(StringKey(
+      "runtime", "seccomp_profile",
+      "The seccomp profile (Docker or OCI JSON) containers asking for RuntimeDefault run\n"
+      "under, as CRI-O's seccomp_profile; read at start. Empty: cria's built-in profile.",
+      [](Config& c) -> std::string& { return c.runtime.seccomp_profile; }, EmptyOrAbsolute));
   return keys;
 }
 

@@ -21,6 +21,7 @@
 #include "services/runtime/spec/host_detect.h"
 #include "services/runtime/spec/host_facts.h"
 #include "services/runtime/spec/rlimits.h"
+#include "services/runtime/spec/seccomp.h"
 #include "services/runtime/spec/sysctls.h"
 
 namespace {
@@ -81,6 +82,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   host->default_capabilities = *std::move(default_capabilities);
+  if (!cfg.runtime.seccomp_profile.empty()) {
+    auto profile = cria::runtime::spec::LoadDefaultSeccompProfile(cfg.runtime.seccomp_profile);
+    if (!profile.ok()) {
+      cria::log::Error("bad runtime.seccomp_profile", {{"error", profile.status()}});
+      return 1;
+    }
+    host->default_seccomp_profile = *std::move(profile);
+  }
   // Checked for every container at once, as each of them would fail its start.
   auto rlimits = cria::runtime::spec::ParseUlimits(cfg.runtime.default_ulimits);
   if (rlimits.ok()) {

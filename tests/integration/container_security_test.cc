@@ -419,6 +419,33 @@ TEST_CASE("seccomp: a Localhost profile file is applied") {
   CHECK(c.Sh(open, "mkdir /tmp/d && echo ok").stdout() == "ok\n");
 }
 
+TEST_CASE("seccomp: runtime.seccomp_profile is what RuntimeDefault means") {
+  // Read at start: the file is there before cria-runtime is.
+  cria::testing::TempDir dir("cria-seccomp-");
+  const std::string profile = dir.path() + "/default.json";
+  std::ofstream(profile) << R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+      {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]})";
+  CriClusterOptions options = SecurityOptions();
+  options.runtime_yaml = "  seccomp_profile: \"" + profile + "\"\n";
+  Cluster c(std::move(options));
+  const std::string pod = c.RunPod("default");
+  const auto with = [](cri::SecurityProfile::ProfileType type) {
+    return [type](cri::ContainerConfig& cfg) {
+      cfg.mutable_linux()->mutable_security_context()->mutable_seccomp()->set_profile_type(type);
+    };
+  };
+  const std::string confined =
+      c.Sleeper(pod, "confined", with(cri::SecurityProfile::RuntimeDefault));
+  const std::string open = c.Sleeper(pod, "open", with(cri::SecurityProfile::Unconfined));
+  cri::ExecSyncResponse out = c.Sh(confined, "mkdir /tmp/d");
+  CHECK(out.exit_code() != 0);
+  CHECK(out.stderr().find("Operation not permitted") != std::string::npos);
+  CHECK(CapMask(c.Sh(confined, "cat /proc/self/status").stdout(), "Seccomp") == 2);
+  // The built-in profile, which refuses unshare without CAP_SYS_ADMIN, is not in force.
+  CHECK(c.Sh(confined, "unshare -U true").exit_code() == 0);
+  CHECK(c.Sh(open, "mkdir /tmp/d && echo ok").stdout() == "ok\n");
+}
+
 // CPU limits reach the container's cgroup as the kubelet asks for them, and a CRI device
 // appears at its container path, usable.
 TEST_CASE("resources and devices: CPU quota, period, shares, cpuset; a device node") {

@@ -509,5 +509,22 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("runtime.seccomp_profile missing or no profile stops cria-runtime at start") {
+  Stack stack;
+  const std::string profile = stack.root() + "/seccomp.json";
+  for (const char* text : {"", "{\"syscalls\": []}"}) {
+    INFO(text);
+    if (*text != '\0') std::ofstream(profile) << text;
+    stack.WritePodNetworkConfig("podnet", BridgeName(), Subnet(),
+                                "  seccomp_profile: \"" + profile + "\"\n");
+    std::vector<std::string> argv = {BinaryPath("runtime")};
+    for (const std::string& flag : stack.CommonFlags()) argv.push_back(flag);
+    CommandResult r = RunCommand(argv);
+    CHECK(r.exit_code == 1);
+    CHECK(r.error.find("bad runtime.seccomp_profile") != std::string::npos);
+    CHECK(r.error.find("seccomp profile " + profile) != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace cria::testing

@@ -24,6 +24,9 @@ struct HostFacts {
   bool selinux_enabled = false;
   // The kernel has seccomp filters; RuntimeDefault and Localhost need it.
   bool seccomp_enabled = true;
+  // What RuntimeDefault means: the text of runtime.seccomp_profile, read at start
+  // (LoadDefaultSeccompProfile); empty: the built-in profile.
+  std::string default_seccomp_profile;
 
   // The unified hierarchy (cgroup v2) is mounted at /sys/fs/cgroup.
   bool cgroup_v2 = false;

@@ -1,6 +1,7 @@
 #include "services/runtime/spec/seccomp.h"
 
 #include "libs/records/small_file.h"
+#include "services/runtime/spec/capabilities.h"
 #include "services/runtime/spec/seccomp_default.h"
 #include "services/runtime/spec/seccomp_profile.h"
 
@@ -56,13 +57,31 @@ Result<std::string> SeccompJson(const SeccompChoice& choice, bool privileged,
   target.kernel_major = host.kernel_major;
   target.kernel_minor = host.kernel_minor;
   if (choice.kind == SeccompChoice::Kind::kRuntimeDefault) {
-    return RenderSeccompProfile(BuiltinSeccompProfileJson(), target);
+    if (host.default_seccomp_profile.empty()) {
+      return RenderSeccompProfile(BuiltinSeccompProfileJson(), target);
+    }
+    CRIA_ASSIGN_OR_RETURN(std::string json,
+                          RenderSeccompProfile(host.default_seccomp_profile, target),
+                          "runtime.seccomp_profile");
+    return json;
   }
   CRIA_ASSIGN_OR_RETURN(std::string text,
                         records::ReadSmallFile(choice.path, kMaxSeccompProfileBytes),
                         "seccomp profile " + choice.path);
   CRIA_ASSIGN_OR_RETURN(std::string json, RenderSeccompProfile(text, target), choice.path);
   return json;
+}
+
+Result<std::string> LoadDefaultSeccompProfile(const std::string& path) {
+  CRIA_ASSIGN_OR_RETURN(std::string text, records::ReadSmallFile(path, kMaxSeccompProfileBytes),
+                        "seccomp profile " + path);
+  // Rendered once for the default capabilities, so that a broken file stops the start
+  // rather than every container asking for RuntimeDefault.
+  SeccompTarget target;
+  target.capabilities = DefaultCapabilities();
+  target.arch = NativeArch();
+  CRIA_RETURN_IF_ERROR(RenderSeccompProfile(text, target).status(), "seccomp profile " + path);
+  return text;
 }
 
 }  // namespace cria::runtime::spec

@@ -27,11 +27,16 @@ Result<SeccompChoice> ChooseSeccomp(bool has_seccomp, const ::runtime::v1::Secur
                                     const std::string& deprecated_path);
 
 // linux.seccomp (compact JSON) for `choice`, or "" for none. Privileged containers and
-// Unconfined get none. RuntimeDefault is the built-in profile (seccomp_default.h) and
-// Localhost the file at choice.path, both resolved for `capabilities` (their bounding set),
-// the native architecture and the host kernel. NotFound naming the file when it is missing;
-// FailedPrecondition when the host has no seccomp.
+// Unconfined get none. RuntimeDefault is host.default_seccomp_profile, else the built-in
+// profile (seccomp_default.h), and Localhost the file at choice.path, each resolved for
+// `capabilities` (their bounding set), the native architecture and the host kernel. NotFound naming
+// the file when it is missing; FailedPrecondition when the host has no seccomp.
 Result<std::string> SeccompJson(const SeccompChoice& choice, bool privileged,
                                 const Capabilities& capabilities, const HostFacts& host);
+
+// The profile at `path` (runtime.seccomp_profile, CRI-O's seccomp_profile) as
+// HostFacts::default_seccomp_profile: read and checked once, at start. NotFound naming a
+// missing file; InvalidArgument naming one that is no profile.
+Result<std::string> LoadDefaultSeccompProfile(const std::string& path);
 
 }  // namespace cria::runtime::spec

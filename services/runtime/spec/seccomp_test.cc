@@ -265,6 +265,37 @@ TEST_CASE("the seccomp filter of a container") {
     CHECK(bad.code() == StatusCode::kInvalidArgument);
     CHECK_THAT(MessageOf(bad), Contains(path));
   }
+  SECTION("runtime.seccomp_profile: what RuntimeDefault means, checked at start") {
+    testing::TempDir dir;
+    const std::string path = dir.path() + "/default.json";
+    Status missing = LoadDefaultSeccompProfile(path).status();
+    CHECK(missing.code() == StatusCode::kNotFound);
+    CHECK_THAT(MessageOf(missing), Contains(path));
+    testing::WriteFile(path, R"({"syscalls": []})");
+    Status bad = LoadDefaultSeccompProfile(path).status();
+    CHECK(bad.code() == StatusCode::kInvalidArgument);
+    CHECK_THAT(MessageOf(bad), Contains("seccomp profile " + path));
+    testing::WriteFile(path, R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+        {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"},
+        {"names": ["unshare"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}}]})");
+    Result<std::string> loaded = LoadDefaultSeccompProfile(path);
+    REQUIRE(loaded.ok());
+    host.default_seccomp_profile = *loaded;
+    Result<std::string> json = SeccompJson({Kind::kRuntimeDefault, ""}, false, caps, host);
+    REQUIRE(json.ok());
+    Rendered mine(*json);
+    CHECK(std::string(mine.doc["defaultAction"].GetString()) == "SCMP_ACT_ALLOW");
+    CHECK(mine.errno_rules == std::set<std::string>{"mkdir"});
+    CHECK(mine.allowed.empty());  // unshare's rule needs a capability these caps lack
+    // Resolved for each container's capabilities, as the built-in is.
+    Capabilities admin = caps;
+    admin.bounding.push_back("CAP_SYS_ADMIN");
+    CHECK(Rendered(*SeccompJson({Kind::kRuntimeDefault, ""}, false, admin, host)).allowed ==
+          std::set<std::string>{"unshare"});
+    // Unconfined and privileged stay without a filter.
+    CHECK(SeccompJson({Kind::kUnconfined, ""}, false, caps, host)->empty());
+    CHECK(SeccompJson({Kind::kRuntimeDefault, ""}, true, caps, host)->empty());
+  }
   SECTION("no seccomp on the host") {
     host.seccomp_enabled = false;
     CHECK(SeccompJson({Kind::kRuntimeDefault, ""}, false, caps, host).status().code() ==

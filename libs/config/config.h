@@ -67,6 +67,7 @@ struct RuntimeSection {
   std::vector<std::string> default_sysctls;  // name=value, as CRI-O's default_sysctls
   std::vector<std::string> default_ulimits;  // name=soft:hard, as CRI-O's default_ulimits
   std::string seccomp_profile;               // empty: the built-in RuntimeDefault
+  bool privileged_without_host_devices = false;
 };
 
 struct Config {

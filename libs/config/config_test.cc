@@ -183,6 +183,20 @@ TEST_CASE("runtime.seccomp_profile is empty or an absolute path") {
         std::string::npos);
 }
 
+TEST_CASE("boolean keys take true or false") {
+  Config c;
+  CHECK_FALSE(c.runtime.privileged_without_host_devices);
+  REQUIRE(ApplyYaml("runtime:\n  privileged_without_host_devices: true\n", "f", c).ok());
+  CHECK(c.runtime.privileged_without_host_devices);
+  REQUIRE(ApplyYaml("runtime:\n  privileged_without_host_devices: false\n", "f", c).ok());
+  CHECK_FALSE(c.runtime.privileged_without_host_devices);
+  CHECK(ErrorOf("runtime:\n  privileged_without_host_devices: yes\n") ==
+        "/etc/cria/cria.yaml:2:36: runtime.privileged_without_host_devices: \"yes\" is not true "
+        "or false");
+  Loaded loaded{c, {}};
+  CHECK(Print(loaded).find("privileged_without_host_devices: false") != std::string::npos);
+}
+
 TEST_CASE("runtime.default_sysctls takes name=value items") {
   Config c;
   CHECK(c.runtime.default_sysctls.empty());  // as CRI-O

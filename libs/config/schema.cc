@@ -118,6 +118,26 @@ KeyDef ModeKey(std::string section, std::string name, std::string doc,
       [ref](const Config& c) { return QuoteYaml(FormatFileMode(ref(const_cast<Config&>(c)))); }};
 }
 
+KeyDef BoolKey(std::string section, std::string name, std::string doc,
+               std::function<bool&(Config&)> ref) {
+  return KeyDef{std::move(section),
+                std::move(name),
+                "boolean",
+                std::move(doc),
+                [ref](std::string_view text, Config& c) -> Status {
+                  // YAML 1.2's booleans (yes/no/on/off are strings there).
+                  if (text != "true" && text != "false") {
+                    return Invalid("\"" + std::string(text) + "\" is not true or false");
+                  }
+                  ref(c) = text == "true";
+                  return OkStatus();
+                },
+                nullptr,
+                [ref](const Config& c) {
+                  return std::string(ref(const_cast<Config&>(c)) ? "true" : "false");
+                }};
+}
+
 KeyDef IntKey(std::string section, std::string name, std::string doc,
               std::function<int&(Config&)> ref, int min, int max) {
   return KeyDef{std::move(section),
@@ -377,6 +397,12 @@ std::vector<KeyDef> BuildSchema() {
       "The seccomp profile (Docker or OCI JSON) containers asking for RuntimeDefault run\n"
       "under, as CRI-O's seccomp_profile; read at start. Empty: cria's built-in profile.",
       [](Config& c) -> std::string& { return c.runtime.seccomp_profile; }, EmptyOrAbsolute));
+  keys.push_back(
+      BoolKey("runtime", "privileged_without_host_devices",
+              "Privileged containers get the default devices and device rules, not every device\n"
+              "of the host (containerd's privileged_without_host_devices; for sandboxed runtimes\n"
+              "and nodes whose disks must stay out of reach of privileged pods).",
+              [](Config& c) -> bool& { return c.runtime.privileged_without_host_devices; }));
   return keys;
 }
 

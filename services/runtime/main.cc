@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   host->default_capabilities = *std::move(default_capabilities);
+  host->privileged_without_host_devices = cfg.runtime.privileged_without_host_devices;
   if (!cfg.runtime.seccomp_profile.empty()) {
     auto profile = cria::runtime::spec::LoadDefaultSeccompProfile(cfg.runtime.seccomp_profile);
     if (!profile.ok()) {

@@ -349,6 +349,40 @@ TEST_CASE("runtime.default_ulimits: the limits of every container's processes") 
   CHECK(limit(exec_limits, "Max core file size") == "0 0");
 }
 
+TEST_CASE("runtime.privileged_without_host_devices: privileged, without the host's devices") {
+  CriClusterOptions options = SecurityOptions();
+  options.runtime_yaml = "  privileged_without_host_devices: true\n";
+  Cluster c(std::move(options));
+  const std::string pod = c.RunPod("privileged", [](cri::PodSandboxConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_privileged(true);
+  });
+  const std::string id = c.Sleeper(pod, "priv", [](cri::ContainerConfig& cfg) {
+    cfg.mutable_linux()->mutable_security_context()->set_privileged(true);
+  });
+  // Still privileged: every capability the runtime holds.
+  const std::uint64_t host_bounding = CapMask(FileText("/proc/self/status"), "CapBnd");
+  CHECK(CapMask(c.Sh(id, "cat /proc/self/status").stdout(), "CapEff") == host_bounding);
+  // A host device node (here /dev/loop-control, /dev/vda or /dev/sda, whichever the host
+  // has) is not there, and the device cgroup keeps the default rules: a node made by hand
+  // for the host's first loop device cannot be opened.
+  std::string host_device;
+  for (const char* d : {"/dev/loop-control", "/dev/vda", "/dev/sda"}) {
+    if (fs::exists(d)) {
+      host_device = d;
+      break;
+    }
+  }
+  REQUIRE_FALSE(host_device.empty());
+  CHECK(c.Sh(id, "test -e " + host_device + " || echo absent").stdout() == "absent\n");
+  CHECK(c.Sh(id, "test -e /dev/null && test -e /dev/zero && echo default").stdout() == "default\n");
+  const std::string devices = FileText(c.CgroupDir("devices", id) + "/devices.list");
+  INFO(devices);
+  CHECK(devices.find("a *:* rwm") == std::string::npos);
+  cri::ExecSyncResponse out = c.Sh(id, "mknod /tmp/loop0 b 7 0 && head -c 1 /tmp/loop0");
+  CHECK(out.exit_code() != 0);
+  CHECK(out.stderr().find("Operation not permitted") != std::string::npos);
+}
+
 TEST_CASE("seccomp: RuntimeDefault blocks unshare, Unconfined allows it") {
   Cluster c;
   const std::string pod = c.RunPod("seccomp");

@@ -1,5 +1,4 @@
 // cria-runtime: pods and containers, the CRI RuntimeService (DESIGN.md section 1).
-#include <algorithm>
 #include <map>
 
 #include "libs/daemon/daemon.h"
@@ -17,12 +16,9 @@
 #include "services/runtime/pods/pod_manager.h"
 #include "services/runtime/server/info_service.h"
 #include "services/runtime/server/runtime_service.h"
-#include "services/runtime/spec/capabilities.h"
 #include "services/runtime/spec/host_detect.h"
 #include "services/runtime/spec/host_facts.h"
-#include "services/runtime/spec/rlimits.h"
-#include "services/runtime/spec/seccomp.h"
-#include "services/runtime/spec/sysctls.h"
+#include "services/runtime/spec/node_defaults.h"
 
 namespace {
 
@@ -74,42 +70,13 @@ int main(int argc, char** argv) {
     cria::log::Error("cannot inspect the host", {{"error", host.status()}});
     return 1;
   }
-  auto default_capabilities =
-      cria::runtime::spec::NormalizeCapabilities(cfg.runtime.default_capabilities);
-  if (!default_capabilities.ok()) {  // the loader has checked them; this is a backstop
-    cria::log::Error("bad runtime.default_capabilities",
-                     {{"error", default_capabilities.status()}});
+  // The operator's defaults: one that every pod or container would fail on stops the start.
+  auto defaults = cria::runtime::spec::LoadNodeDefaults(cfg.runtime, *host);
+  if (!defaults.ok()) {
+    cria::log::Error("bad runtime configuration", {{"error", defaults.status()}});
     return 1;
   }
-  host->default_capabilities = *std::move(default_capabilities);
-  host->privileged_without_host_devices = cfg.runtime.privileged_without_host_devices;
-  if (!cfg.runtime.seccomp_profile.empty()) {
-    auto profile = cria::runtime::spec::LoadDefaultSeccompProfile(cfg.runtime.seccomp_profile);
-    if (!profile.ok()) {
-      cria::log::Error("bad runtime.seccomp_profile", {{"error", profile.status()}});
-      return 1;
-    }
-    host->default_seccomp_profile = *std::move(profile);
-  }
-  // Checked for every container at once, as each of them would fail its start.
-  auto rlimits = cria::runtime::spec::ParseUlimits(cfg.runtime.default_ulimits);
-  if (rlimits.ok()) {
-    const auto& held = host->all_capabilities;
-    const bool can_raise = std::find(held.begin(), held.end(), "CAP_SYS_RESOURCE") != held.end();
-    if (cria::Status s = cria::runtime::spec::CheckRaisable(*rlimits, can_raise); !s.ok()) {
-      rlimits = s;
-    }
-  }
-  if (!rlimits.ok()) {
-    cria::log::Error("bad runtime.default_ulimits", {{"error", rlimits.status()}});
-    return 1;
-  }
-  // Checked for every pod at once: one that is not namespaced would fail them all.
-  auto default_sysctls = cria::runtime::spec::ParseDefaultSysctls(cfg.runtime.default_sysctls);
-  if (!default_sysctls.ok()) {
-    cria::log::Error("bad runtime.default_sysctls", {{"error", default_sysctls.status()}});
-    return 1;
-  }
+  cria::runtime::spec::ApplyNodeDefaults(*defaults, *host);
   if (host->oom_score_adj_floor > -1000) {
     cria::log::Info("no CAP_SYS_RESOURCE: container oom_score_adj is clamped",
                     {{"floor", host->oom_score_adj_floor}});
@@ -152,7 +119,7 @@ int main(int argc, char** argv) {
     if (runtimes.count(name) != 0) options.handlers.push_back(name);  // in the config's order
   }
   options.missing_handlers = missing_handlers;
-  options.default_sysctls = *std::move(default_sysctls);
+  options.default_sysctls = defaults->sysctls;
   pods::PodManager pod_manager(options, network, &infra);
   if (cria::Status s = pod_manager.Init(); !s.ok()) {
     cria::log::Error("cannot prepare the pod store", {{"error", s}});
@@ -173,7 +140,7 @@ int main(int argc, char** argv) {
   container_options.runtimes = runtimes;
   container_options.host = *host;
   container_options.cdi_spec_dirs = cfg.runtime.cdi_spec_dirs;
-  container_options.rlimits = *std::move(rlimits);
+  container_options.rlimits = defaults->rlimits;
   containers::ContainerManager container_manager(container_options, pod_manager, images, storage,
                                                  **exits);
   if (cria::Status s = container_manager.Init(); !s.ok()) {

@@ -332,8 +332,7 @@ TEST_CASE("default sysctls: name=value items, namespaced ones only") {
   CHECK(ParseDefaultSysctls({}).value().empty());
   Status node = ParseDefaultSysctls({"net.ipv4.ip_forward=1", "vm.swappiness=1"}).status();
   CHECK(node.code() == StatusCode::kInvalidArgument);
-  CHECK(MessageOf(node) ==
-        "default: sysctl vm.swappiness is not namespaced and cannot be set for a pod");
+  CHECK(MessageOf(node) == "sysctl vm.swappiness is not namespaced and cannot be set for a pod");
   for (const char* bad : {"net.ipv4.ip_forward", "=1"}) {
     Status s = ParseDefaultSysctls({bad}).status();
     CHECK(s.code() == StatusCode::kInvalidArgument);

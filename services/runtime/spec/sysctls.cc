@@ -80,7 +80,7 @@ Result<std::map<std::string, std::string>> ParseDefaultSysctls(
     }
     const std::string name = item.substr(0, eq);
     // Namespaced ones only: any other would be refused in every pod.
-    CRIA_RETURN_IF_ERROR(CheckSysctl(name, false, false), "default");
+    CRIA_RETURN_IF_ERROR(CheckSysctl(name, false, false), "");
     out[name] = item.substr(eq + 1);
   }
   return out;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libs/archive/archive_error.h"
 #include "libs/fd/unique_fd.h"
 
 namespace cria::image::transport {
@@ -21,11 +22,6 @@ namespace {
 struct ReadDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
 };
-
-std::string ErrorOf(archive* a) {
-  const char* error = archive_error_string(a);
-  return error != nullptr ? error : "unknown libarchive error";
-}
 
 std::string EntryName(archive_entry* entry) {
   const char* name = archive_entry_pathname(entry);
@@ -119,7 +115,7 @@ class Extractor {
     while (true) {
       const la_ssize_t n = archive_read_data(a, buffer, sizeof(buffer));
       if (n < 0) {
-        return absl::InvalidArgumentError(what + ": " + ErrorOf(a));
+        return absl::InvalidArgumentError(what + ": " + ArchiveErrorText(a));
       }
       if (n == 0) break;
       total_ += static_cast<uint64_t>(n);
@@ -162,7 +158,7 @@ Status ExtractArchive(const std::string& archive_path, const std::string& dest_d
   archive_read_support_filter_xz(a.get());
   archive_read_support_filter_bzip2(a.get());
   if (archive_read_open_fd(a.get(), archive_fd.Get(), 256 * 1024) != ARCHIVE_OK) {
-    return absl::InvalidArgumentError("archive " + archive_path + ": " + ErrorOf(a.get()));
+    return absl::InvalidArgumentError("archive " + archive_path + ": " + ArchiveErrorText(a.get()));
   }
   Extractor extractor(archive_path, root.Get(), options);
   while (true) {
@@ -170,7 +166,8 @@ Status ExtractArchive(const std::string& archive_path, const std::string& dest_d
     const int rc = archive_read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      return absl::InvalidArgumentError("archive " + archive_path + ": " + ErrorOf(a.get()));
+      return absl::InvalidArgumentError("archive " + archive_path + ": " +
+                                        ArchiveErrorText(a.get()));
     }
     CRIA_RETURN_IF_ERROR(extractor.Entry(a.get(), entry), "");
   }

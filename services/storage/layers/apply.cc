@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <memory>
 
+#include "libs/archive/archive_error.h"
 #include "libs/fd/unique_fd.h"
 #include "services/storage/layers/decompress.h"
 #include "services/storage/layers/entry_writer.h"
@@ -42,8 +43,7 @@ Result<ApplyResult> Apply(const std::string& blob_path, const std::string& root,
     if (r < ARCHIVE_WARN) {
       // A decompression error surfaces as a libarchive read error; report the cause.
       if (!input.error().ok()) return input.error();
-      return absl::InvalidArgumentError(std::string("read tar header: ") +
-                                        archive_error_string(reader.get()));
+      return absl::InvalidArgumentError("read tar header: " + ArchiveErrorText(reader.get()));
     }
     ++result.entries;
     Status status = writer.Write(reader.get(), entry);

@@ -111,6 +111,19 @@ TEST_CASE("ApplyLayer reproduces a layer built by GNU tar", "[apply]") {
   }
 }
 
+// Found by tools/fuzz/run: a cut-off pax header makes libarchive fail without a message
+// (archive_error_string is NULL), and building the error from it crashed cria-storage.
+TEST_CASE("A header libarchive rejects without a message is InvalidArgument", "[apply]") {
+  TempDir dir;
+  const std::string root = dir.path() + "/root";
+  fs::create_directories(root);
+  Result<ApplyResult> result =
+      ApplyLayer("services/storage/layers/testdata/pax-header-no-error-text.tar", root, {});
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(MessageOf(result.status()), Contains("read tar header: "));
+}
+
 TEST_CASE("The diffID is the sha256 of the uncompressed tar for plain, gzip and zstd",
           "[apply][digest]") {
   TempDir tmp;

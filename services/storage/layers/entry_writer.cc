@@ -10,6 +10,7 @@
 
 #include <cerrno>
 
+#include "libs/archive/archive_error.h"
 #include "libs/fd/unique_fd.h"
 #include "services/storage/layers/remove.h"
 #include "services/storage/layers/resolve.h"
@@ -165,7 +166,7 @@ Status EntryWriter::WriteRegular(struct archive* reader, struct archive_entry* e
     int r = archive_read_data_block(reader, &data, &size, &offset);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) {
-      return absl::InvalidArgumentError(std::string("read data: ") + archive_error_string(reader));
+      return absl::InvalidArgumentError("read data: " + ArchiveErrorText(reader));
     }
     CRIA_RETURN_IF_ERROR(WriteAll(fd.Get(), data, size, offset), "");
   }

@@ -1,5 +1,7 @@
 #include "services/storage/layers/tar_input.h"
 
+#include "libs/archive/archive_error.h"
+
 namespace cria::storage::layers {
 namespace {
 
@@ -13,8 +15,7 @@ TarInput::TarInput(std::unique_ptr<Decompressor> source)
 Status TarInput::OpenArchive(struct archive* reader) {
   if (archive_read_open(reader, this, nullptr, &TarInput::ReadCallback, nullptr) != ARCHIVE_OK) {
     if (!error_.ok()) return error_;
-    return absl::InvalidArgumentError(std::string("not a tar stream: ") +
-                                      archive_error_string(reader));
+    return absl::InvalidArgumentError("not a tar stream: " + ArchiveErrorText(reader));
   }
   return OkStatus();
 }

@@ -411,6 +411,58 @@ TEST_CASE("image volumes: an image's files, read-only, at a mount") {
 // section 4): afterwards the same containers are listed in the right states, an exit
 // that happened while it was down has its real code, what a crash cut short is finished
 // or undone, and every operation works on all of them.
+// Image VOLUMEs (the Dockerfile's VOLUME): each gets a directory of its own, bound
+// read-write, that starts with what the image has there, with its owner and mode, as with
+// Docker and containerd; a CRI mount at the same path takes its place; a volume the image
+// has no directory for starts empty; the volumes go with the container.
+TEST_CASE("image VOLUMEs: a directory of their own, starting with the image's content") {
+  Cluster c;
+  const std::string image = c.PushImage("volumes", [](image::testing::ImageSpec& spec) {
+    image::testing::LayerSpec layer;
+    layer.created_by = "volumes";
+    layer.Dir("var", 0755)
+        .Dir("var/app", 0750, 1000, 1000)
+        .File("var/app/seed", "from the image\n", 0640, 1000, 1000)
+        .Dir("var/app/conf", 0755, 1000, 1000)
+        .File("var/app/conf/app.ini", "x=1\n", 0644, 1000, 1000)
+        .Dir("covered", 0755)
+        .File("covered/hidden", "image\n");
+    spec.layers.push_back(std::move(layer));
+    spec.volumes = {"/var/app", "/fresh", "/covered"};
+  });
+  const std::string host_dir = c.stack().root() + "/covering";
+  fs::create_directories(host_dir);
+  std::ofstream(host_dir + "/mine") << "host\n";
+  const std::string id =
+      c.Run(c.pod_id, "app", {"sleep", "100000"}, [&](cri::ContainerConfig& cfg) {
+        cfg.mutable_image()->set_image(image);
+        cfg.mutable_linux()->mutable_security_context()->mutable_run_as_user()->set_value(1000);
+        cri::Mount* m = cfg.add_mounts();
+        m->set_container_path("/covered");
+        m->set_host_path(host_dir);
+      });
+  grpc::Status s;
+  // As uid 1000, which owns the image's /var/app: its files are there, and it can write.
+  CHECK(c.Exec(id, {"cat", "/var/app/seed", "/var/app/conf/app.ini"}, 10, &s).stdout() ==
+        "from the image\nx=1\n");
+  CHECK(c.Exec(id, {"stat", "-c", "%u:%g %a", "/var/app", "/var/app/seed"}, 10, &s).stdout() ==
+        "1000:1000 750\n1000:1000 640\n");
+  CHECK(c.Exec(id, {"sh", "-c", "echo more > /var/app/new && cat /var/app/new"}, 10, &s).stdout() ==
+        "more\n");
+  // A bind of its own, not the rootfs: the volume's directory in the container's bundle.
+  const std::string mountinfo = c.Exec(id, {"cat", "/proc/self/mountinfo"}, 10, &s).stdout();
+  CHECK(mountinfo.find(" /var/app ") != std::string::npos);
+  CHECK(mountinfo.find(" /fresh ") != std::string::npos);
+  CHECK(c.Exec(id, {"ls", "-A", "/fresh"}, 10, &s).stdout().empty());
+  // The CRI mount at /covered wins over the image's VOLUME there.
+  CHECK(c.Exec(id, {"ls", "/covered"}, 10, &s).stdout() == "mine\n");
+  // The image's own /var/app is untouched: a second container starts from it again.
+  const std::string second =
+      c.Run(c.pod_id, "again", {"sleep", "100000"},
+            [&](cri::ContainerConfig& cfg) { cfg.mutable_image()->set_image(image); });
+  CHECK(c.Exec(second, {"ls", "/var/app"}, 10, &s).stdout() == "conf\nseed\n");
+}
+
 TEST_CASE("recovery after kill -9: every state, half-done work, every operation afterwards") {
   Cluster c;
   std::string created, running, exited, late, half;

@@ -17,6 +17,7 @@
 #include "services/runtime/containers/image_names.h"
 #include "services/runtime/containers/selinux_relabel.h"
 #include "services/runtime/containers/signals.h"
+#include "services/runtime/containers/volume_content.h"
 #include "services/runtime/pods/pod_files.h"
 #include "services/runtime/spec/container_spec.h"
 #include "services/runtime/spec/propagation.h"
@@ -211,6 +212,10 @@ Result<std::string> ContainerManager::Create(
       for (const fs::path& p : missing) ::rmdir(p.c_str());  // deepest first
       return OkStatus();
     });
+  }
+  // Made above, empty, in the bundle (removed with it if this call fails later).
+  for (const spec::ImageVolumeDir& v : generated.image_volumes) {
+    CRIA_RETURN_IF_ERROR(CopyVolumeContent(record.rootfs, v.destination, v.host_dir), what);
   }
   CRIA_RETURN_IF_ERROR(CheckPropagation(generated.propagation_checks), what);
   // Mounts asking for a relabel get the container's mount label (SELinux hosts only).

@@ -114,6 +114,7 @@ Result<GeneratedSpec> GenerateContainerSpec(const cri::ContainerConfig& config,
   spec.mounts = std::move(mounts.mounts);
   spec.linux.rootfs_propagation = mounts.rootfs_propagation;
   out.host_dirs = std::move(mounts.host_dirs);
+  out.image_volumes = std::move(mounts.image_volumes);
   out.relabel = std::move(mounts.relabel);
   out.propagation_checks = std::move(mounts.propagation_checks);
 

@@ -24,6 +24,9 @@ struct GeneratedSpec {
   Spec spec;
   // Bind sources to create as directories (0755) when missing (MountPlan::host_dirs).
   std::vector<std::string> host_dirs;
+  // Image VOLUMEs with a directory of their own, to fill from the image
+  // (MountPlan::image_volumes).
+  std::vector<ImageVolumeDir> image_volumes;
   // Host paths to relabel with spec.linux.mount_label, when SELinux is enabled.
   std::vector<std::string> relabel;
   // Propagation each bind source's host mount must allow (propagation.h).

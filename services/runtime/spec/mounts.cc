@@ -208,6 +208,7 @@ Result<MountPlan> BuildMounts(const google::protobuf::RepeatedPtrField<cri::Moun
   } else if (!pod.shm.empty()) {
     add_extra(Extra("/dev/shm", pod.shm, false, true, false));
   }
+  std::vector<ImageVolumeDir> volume_dirs;
   if (!inputs.volumes_dir.empty()) {
     std::vector<std::string> volumes;
     for (const std::string& v : image_volumes) {
@@ -216,12 +217,15 @@ Result<MountPlan> BuildMounts(const google::protobuf::RepeatedPtrField<cri::Moun
     std::sort(volumes.begin(), volumes.end());
     volumes.erase(std::unique(volumes.begin(), volumes.end()), volumes.end());
     for (const std::string& v : volumes) {
-      if (v == "/") continue;
-      add_extra(Extra(v, inputs.volumes_dir + "/" + VolumeDirName(v), false, true, true));
+      if (v == "/" || cri_destinations.count(v)) continue;
+      const std::string dir = inputs.volumes_dir + "/" + VolumeDirName(v);
+      add_extra(Extra(v, dir, false, true, true));
+      volume_dirs.push_back({v, dir});
     }
   }
 
   MountPlan plan;
+  plan.image_volumes = std::move(volume_dirs);
   const bool dev_replaced = cri_destinations.count("/dev") > 0;
   for (Mount& m : SystemMounts(inputs.privileged)) {
     if (cri_destinations.count(m.destination)) continue;

@@ -39,8 +39,17 @@ struct PropagationCheck {
   bool need_shared = false;  // false: shared or slave is enough
 };
 
+// An image VOLUME bound from a directory of the container's own (MountInputs::volumes_dir).
+struct ImageVolumeDir {
+  std::string destination;  // in the container, cleaned: "/var/lib/app"
+  std::string host_dir;     // the bind source
+};
+
 struct MountPlan {
   std::vector<Mount> mounts;
+  // The image VOLUMEs no CRI mount took the place of: their directories start with the
+  // image's content at the destination, which the caller copies (as Docker, containerd).
+  std::vector<ImageVolumeDir> image_volumes;
   // "rshared" with a BIDIRECTIONAL mount, "rslave" with a HOST_TO_CONTAINER one, else "".
   std::string rootfs_propagation;
   // Host paths of bind sources the caller must make exist before creating the container:

@@ -14,7 +14,7 @@
 namespace cria::runtime::spec {
 namespace {
 
-int OpenInRoot(int root_fd, const std::string& path, int flags) {
+int OpenAt2InRoot(int root_fd, const std::string& path, int flags) {
   struct open_how how = {};
   how.flags = static_cast<uint64_t>(flags);
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
@@ -35,7 +35,7 @@ Result<std::string> ReadFileInRoot(const std::string& root, const std::string& p
   UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd.Valid()) return ErrnoStatus(errno, "open root filesystem " + root);
   // O_NONBLOCK: a FIFO planted at the path must not block the open.
-  UniqueFd fd(OpenInRoot(root_fd.Get(), path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  UniqueFd fd(OpenAt2InRoot(root_fd.Get(), path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.Valid()) return ErrnoStatus(errno, "open " + what);
   struct stat st;
   if (::fstat(fd.Get(), &st) != 0) return ErrnoStatus(errno, "stat " + what);
@@ -60,11 +60,23 @@ Result<std::string> ReadFileInRoot(const std::string& root, const std::string& p
   return content;
 }
 
+Result<UniqueFd> OpenInRoot(const std::string& root, const std::string& path, int flags) {
+  const std::string what = path + " in " + root;
+  UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.Valid()) return ErrnoStatus(errno, "open root filesystem " + root);
+  UniqueFd fd(OpenAt2InRoot(root_fd.Get(), path, flags | O_CLOEXEC));
+  if (!fd.Valid() && errno == ENOTDIR) {
+    return Status(StatusCode::kFailedPrecondition, "open " + what + ": not a directory");
+  }
+  if (!fd.Valid()) return ErrnoStatus(errno, "open " + what);
+  return fd;
+}
+
 Result<std::string> ResolveInRoot(const std::string& root, const std::string& path) {
   const std::string what = path + " in " + root;
   UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd.Valid()) return ErrnoStatus(errno, "open root filesystem " + root);
-  UniqueFd fd(OpenInRoot(root_fd.Get(), path, O_PATH | O_CLOEXEC));
+  UniqueFd fd(OpenAt2InRoot(root_fd.Get(), path, O_PATH | O_CLOEXEC));
   if (!fd.Valid()) return ErrnoStatus(errno, "open " + what);
   // Where the kernel found it, and where the root is, as the kernel names them.
   auto real = [](int fd) -> Result<std::string> {

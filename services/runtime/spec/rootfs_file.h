@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 
+#include "libs/fd/unique_fd.h"
 #include "libs/status/status.h"
 
 namespace cria::runtime::spec {
@@ -15,6 +16,11 @@ namespace cria::runtime::spec {
 // OutOfRange if it holds more than `max_bytes`.
 Result<std::string> ReadFileInRoot(const std::string& root, const std::string& path,
                                    size_t max_bytes);
+
+// `path` inside the directory `root` opened with `flags` (O_CLOEXEC added), resolved as
+// ReadFileInRoot does. NotFound if it does not exist there; FailedPrecondition if a part
+// of it is not a directory where one is needed (O_DIRECTORY on a file, say).
+Result<UniqueFd> OpenInRoot(const std::string& root, const std::string& path, int flags);
 
 // The host path of `path` inside the directory `root`, resolved as ReadFileInRoot does
 // (symlinks and ".." never leave `root`), for a bind mount of part of a root filesystem:

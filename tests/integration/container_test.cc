@@ -461,6 +461,13 @@ TEST_CASE("image VOLUMEs: a directory of their own, starting with the image's co
       c.Run(c.pod_id, "again", {"sleep", "100000"},
             [&](cri::ContainerConfig& cfg) { cfg.mutable_image()->set_image(image); });
   CHECK(c.Exec(second, {"ls", "/var/app"}, 10, &s).stdout() == "conf\nseed\n");
+  // What the container wrote is in the state directory (a disk), not the run directory
+  // (a tmpfs on most nodes), and goes with the container.
+  const std::string volumes = c.stack().state_dir() + "/runtime/volumes/" + id;
+  CHECK(FileText(volumes + "/var%2Fapp/new") == "more\n");
+  REQUIRE(c.Stop(id, 0).ok());
+  REQUIRE(c.Remove(id).ok());
+  CHECK_FALSE(fs::exists(volumes));
 }
 
 TEST_CASE("recovery after kill -9: every state, half-done work, every operation afterwards") {

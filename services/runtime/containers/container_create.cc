@@ -159,6 +159,15 @@ Result<std::string> ContainerManager::Create(
     fs::remove_all(bundle, rm);
     return OkStatus();
   });
+  // Image VOLUMEs' directories hold what the container writes there: on the state dir's
+  // disk, as containerd keeps them under its root, not in the run dir (a tmpfs, RAM, on
+  // most nodes). Made below, with the mount sources.
+  const std::string volumes = VolumesDir(record.id);
+  undo.Push("remove " + volumes, [volumes] {
+    std::error_code rm;
+    fs::remove_all(volumes, rm);
+    return OkStatus();
+  });
   if (!pod.config.log_directory().empty() && !config.log_path().empty()) {
     record.log_path = (fs::path(pod.config.log_directory()) / config.log_path()).lexically_normal();
     fs::create_directories(fs::path(record.log_path).parent_path(), ec);
@@ -183,7 +192,7 @@ Result<std::string> ContainerManager::Create(
   pods::PodFiles files = pods::PodFilesIn(pod.dir);
   prepared.pod_files = {files.hosts, files.resolv_conf, files.hostname,
                         pod.HostIpc() ? "/dev/shm" : files.shm};
-  prepared.volumes_dir = record.bundle + "/volumes";
+  prepared.volumes_dir = volumes;
   prepared.rlimits = options_.rlimits;
   prepared.cdi_edits = std::move(cdi_edits);
   (void)pod_config;  // the stored pod config is authoritative

@@ -147,6 +147,10 @@ Result<ContainerRecord> ContainerManager::Get(const std::string& id) {
   return *record;
 }
 
+std::string ContainerManager::VolumesDir(const std::string& id) const {
+  return options_.state_dir + "/volumes/" + id;
+}
+
 Result<std::string> ContainerManager::ResolveId(const std::string& given) const {
   std::lock_guard<std::mutex> lock(mu_);
   return ids::ResolveIdPrefix(containers_, given, "container");

@@ -149,6 +149,8 @@ class ContainerManager {
   void RecoverReboot(ContainerRecord& record);
   // Bundle dirs with no record: a crash during CreateContainer.
   void RemoveOrphanBundles();
+  // Where container `id`'s image VOLUMEs have their directories: <state_dir>/volumes/<id>.
+  std::string VolumesDir(const std::string& id) const;
 
   ContainerManagerOptions options_;
   pods::PodManager& pods_;

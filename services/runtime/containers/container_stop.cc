@@ -110,6 +110,7 @@ Status ContainerManager::Remove(const std::string& id) {
   CRIA_RETURN_IF_ERROR(RemoveImageVolumes(record), "RemoveContainer " + id);
   std::error_code ec;
   fs::remove_all(record.bundle, ec);
+  fs::remove_all(VolumesDir(id), ec);
   ::unlink((ExitDir() + "/" + id).c_str());
   // conmon's link from the attach dir to the bundle (short socket paths).
   ::unlink((options_.run_dir + "/attach/" + id).c_str());

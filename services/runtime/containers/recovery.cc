@@ -75,13 +75,18 @@ void ContainerManager::RecoverReboot(ContainerRecord& record) {
 }
 
 void ContainerManager::RemoveOrphanBundles() {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(options_.run_dir + "/containers", ec)) {
-    const std::string id = entry.path().filename();
-    if (containers_.count(id) != 0) continue;
-    fs::remove_all(entry.path(), ec);
-    log::Info("bundle of a container never recorded removed",
-              {{"container", id}, {"error", ec ? ec.message() : ""}});
+  for (const char* kind : {"bundle", "volumes"}) {
+    const std::string dir = std::string(kind) == "bundle" ? options_.run_dir + "/containers"
+                                                          : options_.state_dir + "/volumes";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string id = entry.path().filename();
+      if (containers_.count(id) != 0) continue;
+      std::error_code rm;
+      fs::remove_all(entry.path(), rm);
+      log::Info(std::string(kind) + " of a container never recorded removed",
+                {{"container", id}, {"error", rm ? rm.message() : ""}});
+    }
   }
 }
 

@@ -68,6 +68,7 @@ struct RuntimeSection {
   std::vector<std::string> default_ulimits;  // name=soft:hard, as CRI-O's default_ulimits
   std::string seccomp_profile;               // empty: the built-in RuntimeDefault
   bool privileged_without_host_devices = false;
+  bool ignore_image_defined_volumes = false;
 };
 
 struct Config {

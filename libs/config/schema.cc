@@ -403,6 +403,12 @@ std::vector<KeyDef> BuildSchema() {
               "of the host (containerd's privileged_without_host_devices; for sandboxed runtimes\n"
               "and nodes whose disks must stay out of reach of privileged pods).",
               [](Config& c) -> bool& { return c.runtime.privileged_without_host_devices; }));
+  keys.push_back(
+      BoolKey("runtime", "ignore_image_defined_volumes",
+              "Image VOLUMEs get no directory of their own: what a container writes there stays\n"
+              "in its root filesystem (containerd's ignore_image_defined_volumes, CRI-O's\n"
+              "image_volumes = \"ignore\"). Pods that need the space mount a volume there.",
+              [](Config& c) -> bool& { return c.runtime.ignore_image_defined_volumes; }));
   return keys;
 }
 

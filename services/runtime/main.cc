@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
   container_options.host = *host;
   container_options.cdi_spec_dirs = cfg.runtime.cdi_spec_dirs;
   container_options.rlimits = defaults->rlimits;
+  container_options.ignore_image_volumes = cfg.runtime.ignore_image_defined_volumes;
   containers::ContainerManager container_manager(container_options, pod_manager, images, storage,
                                                  **exits);
   if (cria::Status s = container_manager.Init(); !s.ok()) {

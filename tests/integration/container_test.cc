@@ -42,7 +42,7 @@ using Clock = std::chrono::steady_clock;
 struct Cluster : CriCluster {
   std::string pod_id, log_dir;
 
-  Cluster() : CriCluster() {
+  explicit Cluster(CriClusterOptions options = {}) : CriCluster(std::move(options)) {
     pod_id = RunPod("pod");
     log_dir = LogDir("pod");
   }
@@ -468,6 +468,29 @@ TEST_CASE("image VOLUMEs: a directory of their own, starting with the image's co
   REQUIRE(c.Stop(id, 0).ok());
   REQUIRE(c.Remove(id).ok());
   CHECK_FALSE(fs::exists(volumes));
+}
+
+TEST_CASE("runtime.ignore_image_defined_volumes: image VOLUMEs stay in the rootfs") {
+  CriClusterOptions options;
+  options.runtime_yaml = "  ignore_image_defined_volumes: true\n";
+  Cluster c(std::move(options));
+  const std::string image = c.PushImage("volumes", [](image::testing::ImageSpec& spec) {
+    image::testing::LayerSpec layer;
+    layer.created_by = "volumes";
+    layer.Dir("var", 0755).Dir("var/app", 0755).File("var/app/seed", "from the image\n");
+    spec.layers.push_back(std::move(layer));
+    spec.volumes = {"/var/app", "/fresh"};
+  });
+  const std::string id =
+      c.Run(c.pod_id, "app", {"sleep", "100000"},
+            [&](cri::ContainerConfig& cfg) { cfg.mutable_image()->set_image(image); });
+  grpc::Status s;
+  const std::string mountinfo = c.Exec(id, {"cat", "/proc/self/mountinfo"}, 10, &s).stdout();
+  CHECK(mountinfo.find(" /var/app ") == std::string::npos);
+  CHECK(c.Exec(id, {"sh", "-c", "cat /var/app/seed; echo x > /var/app/new && echo written"}, 10, &s)
+            .stdout() == "from the image\nwritten\n");
+  CHECK(c.Exec(id, {"sh", "-c", "test -e /fresh || echo absent"}, 10, &s).stdout() == "absent\n");
+  CHECK_FALSE(fs::exists(c.stack().state_dir() + "/runtime/volumes/" + id));
 }
 
 TEST_CASE("recovery after kill -9: every state, half-done work, every operation afterwards") {

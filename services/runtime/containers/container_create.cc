@@ -192,7 +192,7 @@ Result<std::string> ContainerManager::Create(
   pods::PodFiles files = pods::PodFilesIn(pod.dir);
   prepared.pod_files = {files.hosts, files.resolv_conf, files.hostname,
                         pod.HostIpc() ? "/dev/shm" : files.shm};
-  prepared.volumes_dir = volumes;
+  if (!options_.ignore_image_volumes) prepared.volumes_dir = volumes;
   prepared.rlimits = options_.rlimits;
   prepared.cdi_edits = std::move(cdi_edits);
   (void)pod_config;  // the stored pod config is authoritative

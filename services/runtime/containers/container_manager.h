@@ -53,6 +53,8 @@ struct ContainerManagerOptions {
   // runtime.default_ulimits: every container's process.rlimits (none: it inherits
   // cria-runtime's through conmon and the OCI runtime).
   std::vector<spec::Rlimit> rlimits;
+  // runtime.ignore_image_defined_volumes: image VOLUMEs are left to the rootfs.
+  bool ignore_image_volumes = false;
 };
 
 struct ExecResult {

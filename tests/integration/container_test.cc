@@ -529,6 +529,10 @@ TEST_CASE("recovery after kill -9: every state, half-done work, every operation 
   }
   fs::create_directories(run + "/containers/" + orphan);
   std::ofstream(run + "/containers/" + orphan + "/config.json") << "{}";
+  // ... and its image VOLUMEs' directories, one already filled.
+  const std::string orphan_volumes = c.stack().state_dir() + "/runtime/volumes/" + orphan;
+  fs::create_directories(orphan_volumes + "/data");
+  std::ofstream(orphan_volumes + "/data/seed") << "from the image\n";
   std::this_thread::sleep_for(1500ms);  // "late" exits while cria-runtime is down
 
   c.stack().Start("runtime");
@@ -546,6 +550,7 @@ TEST_CASE("recovery after kill -9: every state, half-done work, every operation 
   CHECK(st.exit_code() == 7);
   CHECK(st.reason() == "Error");
   CHECK_FALSE(fs::exists(run + "/containers/" + orphan));
+  CHECK_FALSE(fs::exists(orphan_volumes));
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (StorageRootfs(c).count(orphan) != 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);

@@ -222,7 +222,7 @@ Result<std::string> ContainerManager::Create(
       return OkStatus();
     });
   }
-  // Made above, empty, in the bundle (removed with it if this call fails later).
+  // Made above, empty (the volumes' undo removes them if this call fails later).
   for (const spec::ImageVolumeDir& v : generated.image_volumes) {
     CRIA_RETURN_IF_ERROR(CopyVolumeContent(record.rootfs, v.destination, v.host_dir), what);
   }

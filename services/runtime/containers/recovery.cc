@@ -75,16 +75,16 @@ void ContainerManager::RecoverReboot(ContainerRecord& record) {
 }
 
 void ContainerManager::RemoveOrphanBundles() {
-  for (const char* kind : {"bundle", "volumes"}) {
-    const std::string dir = std::string(kind) == "bundle" ? options_.run_dir + "/containers"
-                                                          : options_.state_dir + "/volumes";
+  const std::pair<std::string, std::string> kinds[] = {
+      {"bundle", options_.run_dir + "/containers"}, {"volumes", options_.state_dir + "/volumes"}};
+  for (const auto& [kind, dir] : kinds) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
       const std::string id = entry.path().filename();
       if (containers_.count(id) != 0) continue;
       std::error_code rm;
       fs::remove_all(entry.path(), rm);
-      log::Info(std::string(kind) + " of a container never recorded removed",
+      log::Info(kind + " of a container never recorded removed",
                 {{"container", id}, {"error", rm ? rm.message() : ""}});
     }
   }

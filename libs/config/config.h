@@ -69,6 +69,7 @@ struct RuntimeSection {
   std::string seccomp_profile;               // empty: the built-in RuntimeDefault
   bool privileged_without_host_devices = false;
   bool ignore_image_defined_volumes = false;
+  std::vector<std::string> default_env;  // NAME=value, as CRI-O's default_env
 };
 
 struct Config {

@@ -197,6 +197,17 @@ TEST_CASE("boolean keys take true or false") {
   CHECK(Print(loaded).find("privileged_without_host_devices: false") != std::string::npos);
 }
 
+TEST_CASE("runtime.default_env takes NAME=value items") {
+  Config c;
+  REQUIRE(ApplyYaml("runtime:\n  default_env: [\"ZONE=a\", \"EMPTY=\"]\n", "f", c).ok());
+  CHECK(c.runtime.default_env == std::vector<std::string>{"ZONE=a", "EMPTY="});
+  CHECK(ErrorOf("runtime:\n  default_env: [\"=a\"]\n")
+            .find("runtime.default_env: \"=a\" is not of the form NAME=value") !=
+        std::string::npos);
+  CHECK(ErrorOf("runtime:\n  default_env: [ZONE]\n").find("is not of the form NAME=value") !=
+        std::string::npos);
+}
+
 TEST_CASE("runtime.default_sysctls takes name=value items") {
   Config c;
   CHECK(c.runtime.default_sysctls.empty());  // as CRI-O

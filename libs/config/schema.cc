@@ -58,6 +58,15 @@ Status GroupName(std::string_view v) {
 
 Status Capability(std::string_view v) { return caps::NormalizeCapability(v).status(); }
 
+// NAME=value with a NAME (the value may be empty).
+Status EnvAssignment(std::string_view v) {
+  const size_t eq = v.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Invalid("\"" + std::string(v) + "\" is not of the form NAME=value");
+  }
+  return OkStatus();
+}
+
 Status NonEmpty(std::string_view v) {
   return v.empty() ? Invalid("must not be empty") : OkStatus();
 }
@@ -409,6 +418,11 @@ std::vector<KeyDef> BuildSchema() {
               "in its root filesystem (containerd's ignore_image_defined_volumes, CRI-O's\n"
               "image_volumes = \"ignore\"). Pods that need the space mount a volume there.",
               [](Config& c) -> bool& { return c.runtime.ignore_image_defined_volumes; }));
+  keys.push_back(StringListKey(
+      "runtime", "default_env",
+      "Environment variables every container starts with, as CRI-O's default_env:\n"
+      "NAME=value items. The image's and the container config's own win over them.",
+      [](Config& c) -> std::vector<std::string>& { return c.runtime.default_env; }, EnvAssignment));
   return keys;
 }
 

@@ -493,6 +493,23 @@ TEST_CASE("runtime.ignore_image_defined_volumes: image VOLUMEs stay in the rootf
   CHECK_FALSE(fs::exists(c.stack().state_dir() + "/runtime/volumes/" + id));
 }
 
+TEST_CASE("runtime.default_env: every container's, under the image's and the CRI's") {
+  CriClusterOptions options;
+  options.runtime_yaml = "  default_env: [\"ZONE=a\", \"FROM_CRI=no\", \"PATH=/nowhere\"]\n";
+  Cluster c(std::move(options));
+  const std::string id = c.Run(c.pod_id, "env", {"sleep", "100000"});
+  grpc::Status s;
+  // The container's own process's environment (PID 1 of its PID namespace).
+  const std::string environ = c.Exec(id, {"cat", "/proc/1/environ"}, 10, &s).stdout();
+  INFO(environ);
+  std::set<std::string> env;
+  std::istringstream entries(environ);
+  for (std::string entry; std::getline(entries, entry, '\0');) env.insert(entry);
+  CHECK(env.count("ZONE=a") == 1);
+  CHECK(env.count("FROM_CRI=yes") == 1);  // the CRI's value wins
+  CHECK(env.count("PATH=/bin") == 1);     // and the image's
+}
+
 TEST_CASE("recovery after kill -9: every state, half-done work, every operation afterwards") {
   Cluster c;
   std::string created, running, exited, late, half;

@@ -67,8 +67,9 @@ Result<GeneratedSpec> GenerateContainerSpec(const cri::ContainerConfig& config,
   CRIA_ASSIGN_OR_RETURN(process.args, ProcessArgs(config, image, prepared.image_name), "");
   CRIA_ASSIGN_OR_RETURN(process.cwd, ProcessCwd(config, image), "");
   const std::string hostname = pod.hostname().empty() ? host.node_hostname : pod.hostname();
-  CRIA_ASSIGN_OR_RETURN(process.env, BuildEnv(image.env(), config.envs(), hostname, config.tty()),
-                        "");
+  CRIA_ASSIGN_OR_RETURN(
+      process.env, BuildEnv(image.env(), config.envs(), hostname, config.tty(), host.default_env),
+      "");
   process.terminal = config.tty();
   CRIA_ASSIGN_OR_RETURN(process.user,
                         ResolveUser(security, image.user(), prepared.rootfs, prepared.image_name),

@@ -23,10 +23,11 @@ void SetEnv(std::vector<std::string>* env, const std::string& assignment) {
 Result<std::vector<std::string>> BuildEnv(
     const google::protobuf::RepeatedPtrField<std::string>& image_env,
     const google::protobuf::RepeatedPtrField<::runtime::v1::KeyValue>& cri_envs,
-    const std::string& hostname, bool tty) {
+    const std::string& hostname, bool tty, const std::vector<std::string>& defaults) {
   std::vector<std::string> env = {kDefaultPath};
   if (!hostname.empty()) SetEnv(&env, "HOSTNAME=" + hostname);
   if (tty) SetEnv(&env, "TERM=xterm");
+  for (const std::string& e : defaults) SetEnv(&env, e);
   for (const std::string& e : image_env) {
     if (e.empty() || e.front() == '=') continue;  // a broken image entry names nothing
     SetEnv(&env, e.find('=') == std::string::npos ? e + "=" : e);

@@ -17,11 +17,12 @@ void SetEnv(std::vector<std::string>* env, const std::string& assignment);
 
 // The environment, each layer overriding the one before by name, order kept:
 //   PATH (the default above), HOSTNAME=`hostname`, TERM=xterm when `tty` (as CRI-O),
-//   then the image's Env, then the CRI envs.
+//   then the node's `defaults` (runtime.default_env, NAME=value each, as CRI-O's
+//   default_env), then the image's Env, then the CRI envs.
 // InvalidArgument for a CRI env with an empty name or a name containing '='.
 Result<std::vector<std::string>> BuildEnv(
     const google::protobuf::RepeatedPtrField<std::string>& image_env,
     const google::protobuf::RepeatedPtrField<::runtime::v1::KeyValue>& cri_envs,
-    const std::string& hostname, bool tty);
+    const std::string& hostname, bool tty, const std::vector<std::string>& defaults = {});
 
 }  // namespace cria::runtime::spec

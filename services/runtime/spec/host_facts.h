@@ -27,6 +27,8 @@ struct HostFacts {
   // What RuntimeDefault means: the text of runtime.seccomp_profile, read at start
   // (LoadDefaultSeccompProfile); empty: the built-in profile.
   std::string default_seccomp_profile;
+  // runtime.default_env: NAME=value for every container, under the image's and the CRI's.
+  std::vector<std::string> default_env;
 
   // The unified hierarchy (cgroup v2) is mounted at /sys/fs/cgroup.
   bool cgroup_v2 = false;

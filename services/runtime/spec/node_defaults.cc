@@ -28,6 +28,7 @@ Result<NodeDefaults> LoadNodeDefaults(const config::RuntimeSection& runtime,
                           "runtime.seccomp_profile");
   }
   out.privileged_without_host_devices = runtime.privileged_without_host_devices;
+  out.env = runtime.default_env;  // NAME=value each, as the config loader checked
   return out;
 }
 
@@ -35,6 +36,7 @@ void ApplyNodeDefaults(const NodeDefaults& defaults, HostFacts& host) {
   host.default_capabilities = defaults.capabilities;
   host.default_seccomp_profile = defaults.seccomp_profile;
   host.privileged_without_host_devices = defaults.privileged_without_host_devices;
+  host.default_env = defaults.env;
 }
 
 }  // namespace cria::runtime::spec

@@ -20,6 +20,7 @@ struct NodeDefaults {
   std::vector<Rlimit> rlimits;                 // every container's process.rlimits
   std::string seccomp_profile;                 // its text; empty: the built-in
   bool privileged_without_host_devices = false;
+  std::vector<std::string> env;  // NAME=value each
 };
 
 // `runtime` checked against `host` (the capabilities and limits cria-runtime itself has).

@@ -36,6 +36,7 @@ TEST_CASE("node defaults: each key's items, and what they give the spec generato
   runtime.default_ulimits = {"core=0"};
   runtime.seccomp_profile = profile;
   runtime.privileged_without_host_devices = true;
+  runtime.default_env = {"ZONE=a"};
   Result<NodeDefaults> defaults = LoadNodeDefaults(runtime, testing::BasicHost());
   REQUIRE(defaults.ok());
   CHECK(defaults->capabilities == std::vector<std::string>{"CAP_CHOWN", "CAP_NET_RAW"});
@@ -48,6 +49,7 @@ TEST_CASE("node defaults: each key's items, and what they give the spec generato
   CHECK(host.default_capabilities == defaults->capabilities);
   CHECK(host.default_seccomp_profile == defaults->seccomp_profile);
   CHECK(host.privileged_without_host_devices);
+  CHECK(host.default_env == std::vector<std::string>{"ZONE=a"});
 }
 
 TEST_CASE("node defaults: a bad item is refused naming its key") {

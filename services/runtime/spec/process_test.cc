@@ -108,6 +108,14 @@ TEST_CASE("the environment gets the default PATH, HOSTNAME and TERM with a tty")
   CHECK(*env == Strings{kDefaultPath, "HOSTNAME=web-0", "TERM=xterm"});
 }
 
+TEST_CASE("the node's default env: over the defaults, under the image's and the CRI's") {
+  Result<Strings> env =
+      BuildEnv(ImageEnv({"LANG=C", "PATH=/opt/bin"}), CriEnv({{"ZONE", "b"}}), "web-0", false,
+               {"ZONE=a", "LANG=C.UTF-8", "PROXY=", "HOSTNAME=x"});
+  REQUIRE(env.ok());
+  CHECK(*env == Strings{"PATH=/opt/bin", "HOSTNAME=x", "ZONE=b", "LANG=C", "PROXY="});
+}
+
 TEST_CASE("a CRI env without a proper name is refused") {
   CHECK(BuildEnv(ImageEnv({}), CriEnv({{"", "x"}}), "h", false).status().code() ==
         StatusCode::kInvalidArgument);
